@@ -1,0 +1,434 @@
+/**
+ * The app: a route scope with plugins, blueprints, lifecycle, and the three entries (node server, `fetch`,
+ * `inject`) that all go through {@link Brisk.handle}.
+ */
+import satisfies from 'semver/functions/satisfies.js'
+import validRange from 'semver/ranges/valid.js'
+import type { Entry } from './adapter'
+import { adopt, type Mountable } from './blueprint'
+import { parseBytes } from './body-parse'
+import { runPlan } from './chain'
+import type { TrustProxy } from './client-ip'
+import { type Compiled, compileApp } from './compile'
+import { defaultErrorResponse } from './default-error'
+import { BadRequest, BriskError } from './errors'
+import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
+import { consoleLogger, type Logger } from './logger'
+import type { Plugin, PluginOptionsArg } from './plugin'
+import { BriskRequest, type RequestHost } from './request'
+import type { RouteInfo } from './route-info'
+import type { RoutePlan } from './route-plan'
+import { RouteScope } from './route-scope'
+import { buildPath } from './router/path'
+import { kScope, type ListenerEvent, type Scope } from './scope'
+import type { ListenOptions, ServerHandle } from './server'
+import type { CtxOf, Env } from './types'
+import { VERSION } from './version'
+import { fetchRequest } from './web'
+
+/** Options of `new Brisk()`. */
+export interface BriskOptions {
+  /** The app's name, used in logs and errors. @default 'brisk' */
+  name?: string
+  /** Development mode: error details in responses. @default `NODE_ENV === 'development'` */
+  dev?: boolean
+  /** Largest request body, in bytes or as `'1mb'`; past it, 413. @default '1mb' */
+  bodyLimit?: number | string
+  /** Whether a trailing slash must match exactly. @default false */
+  strictSlashes?: boolean
+  /** Trust `Forwarded` / `X-Forwarded-*`: `true`, or the number of proxies in front. @default false */
+  trustProxy?: TrustProxy
+  /** A pino-compatible logger. @default JSON lines on stderr (errors and warnings; all levels in dev) */
+  logger?: Logger
+  /** Milliseconds a client has to send a whole request; then 408. @default 30000 */
+  requestTimeout?: number
+  /** Milliseconds a client has to send its headers. @default 10000 */
+  headersTimeout?: number
+  /** Milliseconds an idle keep-alive connection stays open. @default 5000 */
+  keepAliveTimeout?: number
+  /** Largest total size of the request headers, in bytes; past it, 431. @default 16384 */
+  maxHeaderSize?: number
+  /** Milliseconds `close()` waits for in-flight requests and tasks before cutting them off. @default 10000 */
+  shutdownTimeout?: number
+}
+
+/** The resolved configuration of an app. */
+export interface BriskConfig {
+  readonly name: string
+  readonly dev: boolean
+  readonly bodyLimit: number
+  readonly strictSlashes: boolean
+  readonly trustProxy: TrustProxy
+  readonly requestTimeout: number
+  readonly headersTimeout: number
+  readonly keepAliveTimeout: number
+  readonly maxHeaderSize: number
+  readonly shutdownTimeout: number
+}
+
+/** A background task: it gets a signal that aborts when the app closes. */
+export type Task = (signal: AbortSignal) => Promise<unknown>
+
+const EMPTY_PARAMS = Object.freeze(Object.create(null)) as Record<string, unknown>
+
+function envDev(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  return env?.NODE_ENV === 'development'
+}
+
+function resolveConfig(options: BriskOptions): BriskConfig {
+  if (options === null || typeof options !== 'object') throw new TypeError('new Brisk(): options must be an object')
+  const ms = (value: number | undefined, fallback: number, key: string): number => {
+    if (value === undefined) return fallback
+    if (!Number.isFinite(value) || value < 0) throw new TypeError(`new Brisk(): ${key} must be a number of milliseconds ≥ 0`)
+    return value
+  }
+  const trust = options.trustProxy ?? false
+  if (typeof trust !== 'boolean' && !(Number.isInteger(trust) && trust >= 0)) {
+    throw new TypeError('new Brisk(): trustProxy must be true, false, or a number of proxies')
+  }
+  return Object.freeze({
+    name: options.name ?? 'brisk',
+    dev: options.dev ?? envDev(),
+    bodyLimit: parseBytes(options.bodyLimit ?? '1mb'),
+    strictSlashes: options.strictSlashes ?? false,
+    trustProxy: trust,
+    requestTimeout: ms(options.requestTimeout, 30_000, 'requestTimeout'),
+    headersTimeout: ms(options.headersTimeout, 10_000, 'headersTimeout'),
+    keepAliveTimeout: ms(options.keepAliveTimeout, 5_000, 'keepAliveTimeout'),
+    maxHeaderSize: ms(options.maxHeaderSize, 16_384, 'maxHeaderSize'),
+    shutdownTimeout: ms(options.shutdownTimeout, 10_000, 'shutdownTimeout'),
+  })
+}
+
+/**
+ * A Brisk application.
+ *
+ * @example
+ * const app = new Brisk({ name: 'shop' })
+ * app.get('/books/:id<int>', (req) => ({ id: req.params.id }))
+ * await app.listen({ port: 8000 })
+ */
+export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestHost {
+  /** The resolved configuration. */
+  readonly config: BriskConfig
+  /** The app's logger. */
+  readonly log: Logger
+  /** The running node server, once `listen()` has resolved. */
+  server: ServerHandle | null = null
+
+  #compiled: Compiled | null = null
+  #ready: Promise<void> | null = null
+  #started: Promise<void> | null = null
+  #closing: Promise<void> | null = null
+  readonly #tasks = new Set<Promise<unknown>>()
+  readonly #queued: Task[] = []
+  readonly #abort = new AbortController()
+
+  constructor(options: BriskOptions = {}) {
+    const config = resolveConfig(options)
+    super('app', config.name, { strictSlashes: config.strictSlashes })
+    this.config = config
+    this.log = options.logger ?? consoleLogger(config.dev)
+  }
+
+  /** Whether the app runs in development mode. */
+  get dev(): boolean {
+    return this.config.dev
+  }
+
+  /** How far proxy headers are trusted (from the `trustProxy` option). */
+  get trustProxy(): TrustProxy {
+    return this.config.trustProxy
+  }
+
+  /**
+   * Registers a plugin for the whole app; returns the app typed with what the plugin adds to `req.ctx`.
+   *
+   * @example
+   * const app = new Brisk().use(timing, { header: 'x-time' })
+   */
+  use<O, C extends object>(plugin: Plugin<O, C>, ...[options]: PluginOptionsArg<O>): Brisk<{ ctx: CtxOf<E> & C }> {
+    this.usePlugin(plugin, options)
+    return this as unknown as Brisk<{ ctx: CtxOf<E> & C }>
+  }
+
+  /**
+   * Mounts a blueprint or a group. It fails to type-check when the blueprint needs ctx fields (plugins) that
+   * this app does not have.
+   *
+   * @example
+   * app.blueprint(Blueprint.group([books, authors], { prefix: '/api', version: 1 }))
+   */
+  blueprint(item: Mountable<CtxOf<E>> & Scope<any>): this {
+    this.guardOpen('blueprint')
+    const kind = item?.[kScope]?.kind
+    if (kind !== 'blueprint' && kind !== 'group') throw new TypeError('app.blueprint(): expected a Blueprint or a group')
+    adopt(this, item)
+    return this
+  }
+
+  /**
+   * Builds the URL of a named route; values are checked against the parameter types and encoded.
+   *
+   * @example
+   * app.urlFor('books.show', { id: 7 }, { tab: 'reviews' }) // '/books/7?tab=reviews'
+   */
+  urlFor(name: string, params: Record<string, unknown> = {}, query?: Record<string, unknown>): string {
+    const compiled = this.#compiled
+    if (compiled === null) throw new BriskError('BRISK_ERR_NOT_STARTED', 'urlFor(): routes are known once the app has started')
+    const entry = compiled.names.get(name)
+    if (entry === undefined) throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): no route is named "${name}"`)
+    if (entry === null) {
+      throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): "${name}" names several routes; give them explicit names`)
+    }
+    let url = buildPath(entry.segments, params)
+    if (query !== undefined) {
+      const search = new URLSearchParams()
+      for (const [key, value] of Object.entries(query)) {
+        if (value === undefined) continue
+        for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item))
+      }
+      const encoded = search.toString()
+      if (encoded) url += `?${encoded}`
+    }
+    return url
+  }
+
+  /** The route table, once started. @example for (const r of app.routes()) console.log(r.method, r.path) */
+  routes(): readonly RouteInfo[] {
+    return this.#compiled?.routes ?? []
+  }
+
+  /** @internal A fresh `req.ctx`. */
+  newCtx(): object {
+    return {}
+  }
+
+  /**
+   * Runs a background task; it is started when the app starts and, at `close()`, its signal aborts and it is
+   * awaited.
+   *
+   * @example
+   * app.addTask(async (signal) => { while (!signal.aborted) { await flushMetrics(); await sleep(1000, signal) } })
+   */
+  addTask(task: Task): void {
+    if (typeof task !== 'function') throw new TypeError('addTask(): expected a function (signal) => Promise')
+    if (this.#started === null) this.#queued.push(task)
+    else this.#run(task)
+  }
+
+  /**
+   * Registers every plugin, compiles the routes and runs `beforeStart` listeners; called by `listen`,
+   * `fetch` and `inject`, so calling it yourself is only needed to surface start-up errors early.
+   *
+   * @example
+   * await app.ready()
+   */
+  ready(): Promise<void> {
+    return (this.#ready ??= this.#prepare())
+  }
+
+  /** @internal `ready()` then `afterStart` listeners and queued tasks: what `fetch`/`inject` wait for. */
+  start(): Promise<void> {
+    return (this.#started ??= this.ready().then(async () => {
+      await this.#emit('afterStart')
+      for (const task of this.#queued.splice(0)) this.#run(task)
+    }))
+  }
+
+  /**
+   * Serves the app over `node:http` (or HTTPS with `tls`). Resolves once it listens.
+   *
+   * @example
+   * const { url } = await app.listen({ port: 8000, host: '127.0.0.1' })
+   */
+  async listen(options: ListenOptions = {}): Promise<{ port: number; host: string; url: string }> {
+    if (this.server !== null) throw new BriskError('BRISK_ERR_LISTENING', 'listen(): the app is already listening')
+    await this.ready()
+    const { listenNode } = await import('./server')
+    this.server = await listenNode(this, options)
+    await this.start()
+    return this.server.address
+  }
+
+  /**
+   * Stops the app: `beforeStop`, stop accepting and drain in-flight requests (up to `shutdownTimeout`), abort
+   * and await background tasks, `afterStop`.
+   *
+   * @example
+   * process.on('SIGTERM', () => app.close())
+   */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#shutdown())
+  }
+
+  /**
+   * Answers a Web-standard `Request`: the same app on Bun, Deno, Workers, or in tests.
+   *
+   * @example
+   * const res = await app.fetch(new Request('http://localhost/books/1'))
+   */
+  async fetch(request: Request): Promise<Response> {
+    if (this.#started === null || this.#compiled === null) await this.start()
+    return fetchRequest(this, request)
+  }
+
+  /**
+   * Sends a request through the whole app without a socket, for tests.
+   *
+   * @example
+   * const res = await app.inject({ method: 'POST', url: '/books', body: { title: 'Dune' } })
+   * res.status // 201
+   */
+  async inject(options: InjectOptions | string): Promise<InjectResponse> {
+    if (this.#started === null || this.#compiled === null) await this.start()
+    return injectRequest(this, typeof options === 'string' ? { url: options } : options)
+  }
+
+  /**
+   * @internal The one way into the app for every entry: match, build the request, run the plan, and hand
+   * the result to the entry. Stays synchronous unless the route is async.
+   */
+  handle<Raw, R>(
+    entry: Entry<Raw, R>,
+    raw: Raw,
+    method: string,
+    url: string,
+    headers: Record<string, string | string[] | undefined>,
+  ): R | Promise<R> {
+    const compiled = this.#compiled!
+    const mark = url.indexOf('?')
+    const path = mark === -1 ? url : url.slice(0, mark)
+    let plan: RoutePlan = compiled.notFound
+    let params = EMPTY_PARAMS
+    let malformed = false
+    try {
+      const match = compiled.router.find(method, path, headers.host as string | undefined)
+      if (match !== null) {
+        plan = match.store
+        params = match.params
+      }
+    } catch {
+      malformed = true // a bad percent-escape in a parameter
+    }
+    const req = new BriskRequest(this, entry, raw, method, url, path, headers, params, plan)
+    if (malformed) {
+      return entry.respond(raw, req, plan.fallback(new BadRequest('The path has a malformed percent-encoding'), req), plan.fallback)
+    }
+    const out = runPlan(plan, req)
+    if (out instanceof Promise) return respondLater(entry, raw, req, plan, out)
+    return entry.respond(raw, req, out, plan.fallback)
+  }
+
+  async #prepare(): Promise<void> {
+    await this.#registerPlugins(this, [])
+    this.#compiled = compileApp(this, {
+      bodyLimit: this.config.bodyLimit,
+      strictSlashes: this.config.strictSlashes,
+      fallback: (error, req) => defaultErrorResponse(error, req, this.config.dev, this.log),
+    })
+    seal(this)
+    await this.#emit('beforeStart')
+  }
+
+  async #registerPlugins(scope: Scope<any>, outer: readonly string[]): Promise<void> {
+    const state = scope[kScope]
+    const here: string[] = []
+    const where = `${state.kind} "${state.name}"`
+    // An index loop: a plugin may register further plugins while we walk the list.
+    for (let i = 0; i < state.plugins.length; i++) {
+      const { plugin, options } = state.plugins[i]!
+      if (here.includes(plugin.name)) {
+        throw new BriskError('BRISK_ERR_PLUGIN_DUPLICATE', `Plugin "${plugin.name}" is registered twice on ${where}`)
+      }
+      if (plugin.core !== undefined) {
+        if (validRange(plugin.core) === null) {
+          throw new BriskError('BRISK_ERR_PLUGIN_CORE_VERSION', `Plugin "${plugin.name}" has an invalid core range "${plugin.core}"`)
+        }
+        if (!satisfies(VERSION, plugin.core, { includePrerelease: true })) {
+          throw new BriskError(
+            'BRISK_ERR_PLUGIN_CORE_VERSION',
+            `Plugin "${plugin.name}" works with @brisk/core ${plugin.core}, but this is @brisk/core ${VERSION}`,
+          )
+        }
+      }
+      for (const dependency of plugin.dependencies ?? []) {
+        if (!here.includes(dependency) && !outer.includes(dependency)) {
+          throw new BriskError(
+            'BRISK_ERR_PLUGIN_DEPENDENCY',
+            `Plugin "${plugin.name}" needs plugin "${dependency}", which is not registered before it on ${where} or around it`,
+          )
+        }
+      }
+      here.push(plugin.name)
+      try {
+        await plugin.register(scope as never, options)
+      } catch (error) {
+        if (error instanceof BriskError) throw error
+        throw new BriskError('BRISK_ERR_PLUGIN_REGISTER', `Plugin "${plugin.name}" failed to register on ${where}: ${String((error as Error)?.message ?? error)}`, {
+          cause: error,
+        })
+      }
+    }
+    for (const child of state.children) await this.#registerPlugins(child, [...outer, ...here])
+  }
+
+  async #emit(event: ListenerEvent): Promise<void> {
+    const scopes: Scope<any>[] = []
+    const walk = (scope: Scope<any>): void => {
+      scopes.push(scope)
+      for (const child of scope[kScope].children) walk(child)
+    }
+    walk(this)
+    // Stop listeners run in reverse so what started last stops first.
+    if (event === 'beforeStop' || event === 'afterStop') scopes.reverse()
+    for (const scope of scopes) for (const listener of scope[kScope].listeners[event]) await listener(this)
+  }
+
+  #run(task: Task): void {
+    const running = Promise.resolve()
+      .then(() => task(this.#abort.signal))
+      .catch((error) => {
+        if (!this.#abort.signal.aborted) this.log.error({ err: error }, 'background task failed')
+      })
+      .finally(() => this.#tasks.delete(running))
+    this.#tasks.add(running)
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#emit('beforeStop')
+    if (this.server !== null) await this.server.close(this.config.shutdownTimeout)
+    this.#abort.abort()
+    if (this.#tasks.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.config.shutdownTimeout)
+      })
+      await Promise.race([Promise.allSettled([...this.#tasks]), timeout])
+      clearTimeout(timer)
+    }
+    await this.#emit('afterStop')
+  }
+}
+
+async function respondLater<Raw, R>(
+  entry: Entry<Raw, R>,
+  raw: Raw,
+  req: BriskRequest<any, any>,
+  plan: RoutePlan,
+  pending: Promise<unknown>,
+): Promise<R> {
+  let result: unknown
+  try {
+    result = await pending
+  } catch (error) {
+    result = plan.fallback(error, req) // the runner handles errors itself; this is a last guard
+  }
+  return entry.respond(raw, req, result, plan.fallback)
+}
+
+function seal(scope: Scope<any>): void {
+  scope[kScope].started = true
+  for (const child of scope[kScope].children) seal(child)
+}

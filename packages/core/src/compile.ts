@@ -1,0 +1,217 @@
+/**
+ * Start-up compilation: walks the app's scopes, puts prefixes, versions and hosts on each route, merges the
+ * middleware of every enclosing scope into one plan per route, and fills the router.
+ *
+ * The order (docs/lifecycle.md): request middleware app → groups → blueprint → route, response middleware
+ * the exact reverse, error handlers nearest scope first.
+ */
+import { parseBytes } from './body-parse'
+import { BriskError, MethodNotAllowed, NotFound } from './errors'
+import type { BriskRequest } from './request'
+import { empty } from './response'
+import type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
+import type { ErrorEntry, Fallback, RoutePlan } from './route-plan'
+import { joinPaths, parsePath, type Segment } from './router/path'
+import { Router } from './router/router'
+import { kScope, type RouteDef, type Scope, type ScopeState } from './scope'
+import type { Handler, RequestHook, ResponseHook } from './types'
+
+/** Everything the app needs at request time. */
+export interface Compiled {
+  readonly router: Router<RoutePlan>
+  readonly notFound: RoutePlan
+  readonly names: ReadonlyMap<string, { readonly segments: Segment[]; readonly info: RouteInfo } | null>
+  readonly routes: readonly RouteInfo[]
+}
+
+/** The app-wide defaults a route falls back to. */
+export interface CompileDefaults {
+  readonly bodyLimit: number
+  readonly strictSlashes: boolean
+  readonly fallback: Fallback
+}
+
+interface Mount {
+  readonly chain: readonly Scope<any>[]
+  readonly prefix: string
+  readonly version: string | number | undefined
+  readonly host: string | undefined
+  readonly strict: boolean
+}
+
+interface Pending {
+  readonly info: RouteInfo
+  readonly plan: RoutePlan
+  readonly strict: boolean
+  readonly chain: readonly Scope<any>[]
+}
+
+/**
+ * Compiles an app's scope tree into a router of route plans.
+ *
+ * @example
+ * const { router } = compileApp(app, { bodyLimit: 1 << 20, strictSlashes: false, fallback })
+ */
+export function compileApp(app: Scope<any>, defaults: CompileDefaults): Compiled {
+  const router = new Router<RoutePlan>()
+  const pending: Pending[] = []
+  const names = new Map<string, { segments: Segment[]; info: RouteInfo } | null>()
+  const explicitNames = new Set<string>()
+
+  const visit = (scope: Scope<any>, mount: Mount): void => {
+    const state = scope[kScope]
+    const chain = [...mount.chain, scope]
+    if (state.kind === 'blueprint' || state.kind === 'app') {
+      for (const def of state.routes) {
+        for (const method of def.methods) pending.push(build(def, method, state, chain, mount, defaults))
+      }
+    }
+    for (const child of state.children) {
+      const c = child[kScope]
+      visit(child, {
+        chain,
+        // Version goes after group prefixes and before the blueprint's own prefix: /api/v1/books.
+        prefix: c.kind === 'group' ? joinPaths(mount.prefix, c.prefix) : mount.prefix,
+        version: c.version ?? mount.version,
+        host: c.host ?? mount.host,
+        strict: c.strictSlashes ?? mount.strict,
+      })
+    }
+  }
+  visit(app, { chain: [], prefix: '', version: undefined, host: undefined, strict: defaults.strictSlashes })
+
+  for (const { info, plan, strict } of pending) {
+    router.add(info.method, info.path, plan, { host: info.host, strict })
+    if (info.name !== undefined) {
+      const explicit = info.options.name !== undefined
+      const known = names.get(info.name)
+      if (known === undefined) {
+        names.set(info.name, { segments: parsePath(info.path), info })
+        if (explicit) explicitNames.add(info.name)
+      } else if (known === null || known.info.path !== info.path || known.info.host !== info.host) {
+        if (explicit && explicitNames.has(info.name)) {
+          throw new BriskError(
+            'BRISK_ERR_ROUTE_NAME',
+            `Two routes are named "${info.name}": ${known?.info.path ?? 'another path'} and ${info.path}`,
+          )
+        }
+        // Names guessed from function names may clash; such a name just stops resolving.
+        names.set(info.name, null)
+      }
+    }
+  }
+  addAutomatic(router, pending, defaults)
+  const notFound = basePlan([app], null, notFoundHandler(router), defaults)
+  return { router, notFound, names, routes: pending.map((p) => p.info) }
+}
+
+function build(def: RouteDef, method: string, state: ScopeState, chain: Scope<any>[], mount: Mount, defaults: CompileDefaults): Pending {
+  const options = def.options
+  const version = options.version ?? mount.version
+  const own = state.kind === 'blueprint' ? state.prefix : undefined
+  const path = joinPaths(mount.prefix, version === undefined ? undefined : `/v${version}`, own, def.path)
+  const local = options.name ?? guessName(def.handler)
+  const name = local === undefined ? undefined : state.kind === 'blueprint' ? `${state.name}.${local}` : local
+  const info: RouteInfo = {
+    name,
+    method,
+    path,
+    host: options.host ?? mount.host,
+    options,
+    blueprint: state.kind === 'blueprint' ? state.name : undefined,
+    automatic: false,
+  }
+  const strict = options.strictSlashes ?? mount.strict
+  const bodyLimit = options.bodyLimit === undefined ? defaults.bodyLimit : parseBytes(options.bodyLimit)
+  return { info, strict, chain, plan: basePlan(chain, info, def.handler, defaults, bodyLimit, options) }
+}
+
+function guessName(handler: Handler<any, any>): string | undefined {
+  const name = handler.name
+  return name && !name.startsWith('bound ') ? name : undefined
+}
+
+/** Merges a scope chain (outermost first) and the route's own hooks into a plan, running `onRoute` hooks. */
+function basePlan(
+  chain: readonly Scope<any>[],
+  info: RouteInfo | null,
+  handler: Handler<any, any>,
+  defaults: CompileDefaults,
+  bodyLimit = defaults.bodyLimit,
+  options: RouteOptions = {},
+): RoutePlan {
+  const extraPre: RequestHook<any>[] = []
+  const extraPost: ResponseHook<any>[] = []
+  const extraErrors: ErrorEntry[] = []
+  if (info !== null) {
+    const builder: RouteBuilder = {
+      ...info,
+      addRequestHook: (hook) => void extraPre.push(hook),
+      addResponseHook: (hook) => void extraPost.push(hook),
+      addErrorHandler: (type, hook) => void extraErrors.push({ type, hook }),
+    }
+    for (const scope of chain) for (const hook of scope[kScope].routeHooks) hook(builder)
+  }
+  const pre = [...chain.flatMap((s) => s[kScope].requestHooks), ...extraPre, ...list(options.onRequest)]
+  const post = [...chain.flatMap((s) => s[kScope].responseHooks), ...extraPost, ...list(options.onResponse)].reverse()
+  const errors = [extraErrors, ...[...chain].reverse().map((s) => s[kScope].errorHooks)].filter((l) => l.length > 0)
+  return Object.freeze({
+    info,
+    pre: pre.length > 0 ? pre : null,
+    handler,
+    post: post.length > 0 ? post : null,
+    errors: errors.length > 0 ? errors : null,
+    fallback: defaults.fallback,
+    bodyLimit,
+  })
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
+}
+
+/**
+ * HEAD answered from GET, and OPTIONS answered with `Allow`, wherever the app did not define them. The
+ * OPTIONS plan carries the scopes' middleware (so a blueprint's CORS answers preflights) but not the route's
+ * own guards, which must not turn a preflight into a 401.
+ */
+function addAutomatic(router: Router<RoutePlan>, pending: readonly Pending[], defaults: CompileDefaults): void {
+  const tryAdd = (method: string, info: RouteInfo, plan: RoutePlan, strict: boolean): void => {
+    try {
+      router.add(method, info.path, plan, { host: info.host, strict })
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'BRISK_ERR_ROUTE_DUPLICATE') throw error
+    }
+  }
+  for (const p of pending) if (p.info.method === 'GET') tryAdd('HEAD', p.info, p.plan, p.strict)
+  const options = optionsHandler(router)
+  const seen = new Set<string>()
+  for (const p of pending) if (p.info.method === 'OPTIONS') seen.add(`${p.info.host} ${p.info.path}`)
+  for (const p of pending) {
+    const key = `${p.info.host} ${p.info.path}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const info: RouteInfo = { ...p.info, method: 'OPTIONS', automatic: true }
+    tryAdd('OPTIONS', info, basePlan(p.chain, info, options, defaults, 0), p.strict)
+  }
+}
+
+function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
+  return (req: BriskRequest<any, any>) => {
+    const allow = router.allowed(req.path, hostOf(req)).join(', ')
+    return empty({ status: 204, headers: { allow } })
+  }
+}
+
+function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
+  return (req: BriskRequest<any, any>) => {
+    const allowed = router.allowed(req.path, hostOf(req))
+    if (allowed.length > 0) throw new MethodNotAllowed(allowed, `${req.method} is not allowed on ${req.path}`)
+    throw new NotFound(`No route for ${req.method} ${req.path}`)
+  }
+}
+
+function hostOf(req: BriskRequest<any, any>): string | undefined {
+  const host = req.headers.host
+  return Array.isArray(host) ? host[0] : host
+}

@@ -1,0 +1,139 @@
+/**
+ * The `node:http` entry: reads bodies from an `IncomingMessage` and writes results to a `ServerResponse`.
+ *
+ * The raw value of a request is its `ServerResponse` (which points back at its request as `res.req`), so
+ * one reference serves both directions.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import { concatChunks, type Entry } from './adapter'
+import { BadRequest, PayloadTooLarge } from './errors'
+import type { BriskRequest } from './request'
+import { BriskResponse, contentTypes, fromWebResponse } from './response'
+import type { Fallback } from './route-plan'
+
+type Res = ServerResponse<IncomingMessage> & { req: IncomingMessage }
+
+function tooLargeByLength(req: IncomingMessage, limit: number): boolean {
+  const length = req.headers['content-length']
+  return length !== undefined && Number(length) > limit
+}
+
+function readBody(res: Res, limit: number): Promise<Uint8Array> {
+  const req = res.req
+  if (tooLargeByLength(req, limit)) return Promise.reject(new PayloadTooLarge(limit))
+  if (req.readableEnded) return Promise.resolve(new Uint8Array(0))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let total = 0
+    const cleanup = (): void => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('aborted', onAborted)
+    }
+    const onData = (chunk: Buffer): void => {
+      total += chunk.byteLength
+      if (total > limit) {
+        cleanup()
+        req.resume() // drain the rest; the 413 carries `Connection: close`
+        reject(new PayloadTooLarge(limit))
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = (): void => {
+      cleanup()
+      resolve(concatChunks(chunks, total))
+    }
+    const onError = (error: Error): void => {
+      cleanup()
+      reject(new BadRequest('The request body could not be read', { cause: error }))
+    }
+    const onAborted = (): void => onError(new Error('aborted'))
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('aborted', onAborted)
+  })
+}
+
+async function* bodyStream(res: Res, limit: number): AsyncIterable<Uint8Array> {
+  const req = res.req
+  if (tooLargeByLength(req, limit)) throw new PayloadTooLarge(limit)
+  let total = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    yield chunk
+  }
+}
+
+function writeBody(res: Res, status: number, headers: Record<string, string | string[]>, body: string | Uint8Array): void {
+  if (headers['content-length'] === undefined) {
+    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
+  }
+  res.writeHead(status, headers)
+  res.end(body)
+}
+
+async function pipeStream(res: Res, stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      // Respect backpressure: wait for 'drain' when the socket buffer is full.
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve))
+      if (res.destroyed) break
+    }
+    res.end()
+  } catch (error) {
+    res.destroy(error as Error)
+  } finally {
+    reader.releaseLock()
+  }
+}
+
+/** Writes a {@link BriskResponse} to a node response. */
+export function writeBrisk(res: Res, r: BriskResponse): void {
+  const body = r.body
+  if (body === null) {
+    if (r.headers['content-length'] === undefined && r.status !== 204 && r.status !== 304 && r.status >= 200) {
+      r.headers['content-length'] = '0'
+    }
+    res.writeHead(r.status, r.headers)
+    res.end()
+  } else if (typeof body === 'string' || body instanceof Uint8Array) {
+    writeBody(res, r.status, r.headers, body)
+  } else {
+    res.writeHead(r.status, r.headers)
+    void pipeStream(res, body)
+  }
+}
+
+function respond(res: Res, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
+  if (typeof result === 'string') return writeBody(res, 200, { 'content-type': contentTypes.text }, result)
+  if (result instanceof BriskResponse) return writeBrisk(res, result)
+  if (result === undefined) return writeBrisk(res, new BriskResponse(null, 204, {}))
+  if (result instanceof Response) return writeBrisk(res, fromWebResponse(result))
+  if (result instanceof Uint8Array) {
+    return writeBody(res, 200, { 'content-type': 'application/octet-stream' }, result)
+  }
+  let body: string
+  try {
+    body = JSON.stringify(result)
+  } catch (error) {
+    return writeBrisk(res, fallback(error, req))
+  }
+  writeBody(res, 200, { 'content-type': contentTypes.json }, body)
+}
+
+/** The node entry, shared by every request of every node server. */
+export const nodeEntry: Entry<Res, void> = {
+  readBody,
+  bodyStream,
+  remoteAddress: (res) => res.req.socket.remoteAddress,
+  protocol: (res) => ((res.req.socket as TLSSocket).encrypted ? 'https' : 'http'),
+  respond,
+}

@@ -1,0 +1,66 @@
+/**
+ * What is known about a route once the app has started: its full path, name and options. Plugins read it
+ * (in `onRoute` hooks and as `req.route`) to learn each other's metadata without importing each other.
+ */
+import type { ErrorHook, RequestHook, ResponseHook } from './types'
+
+/**
+ * Options of one route. Plugins add their own members by module augmentation:
+ *
+ * @example
+ * declare module '@brisk/core' {
+ *   interface RouteOptions { cors?: CorsOptions | false }
+ * }
+ * app.get('/books', { name: 'books.list', cors: false }, list)
+ */
+export interface RouteOptions {
+  /** The route's name for `app.urlFor`; inside a blueprint it is prefixed with `blueprint.`. @default the handler's function name */
+  name?: string
+  /** Body limit in bytes or as `'64kb'`. @default the app's `bodyLimit` (1 MiB) */
+  bodyLimit?: number | string
+  /** Whether a trailing slash must match exactly. @default the blueprint's, group's, or app's setting */
+  strictSlashes?: boolean
+  /** Mounts the route under `/v{version}`. */
+  version?: number | string
+  /** Only answer for this `Host`. */
+  host?: string
+  /** Request middleware for this route only, after every scope's. */
+  onRequest?: RequestHook<any> | RequestHook<any>[]
+  /** Response middleware for this route only, before every scope's. */
+  onResponse?: ResponseHook<any> | ResponseHook<any>[]
+}
+
+/** A route as the app compiled it. */
+export interface RouteInfo {
+  /** The full name (`books.show`), if it has one. */
+  readonly name: string | undefined
+  /** The method it answers (`GET`, …). */
+  readonly method: string
+  /** The full path pattern, prefixes and version included (`/api/v1/books/:id<int>`). */
+  readonly path: string
+  /** The `Host` it is bound to, if any. */
+  readonly host: string | undefined
+  /** The options it was registered with. */
+  readonly options: Readonly<RouteOptions>
+  /** The blueprint it belongs to, if any. */
+  readonly blueprint: string | undefined
+  /** True for the HEAD and OPTIONS routes Brisk adds by itself. */
+  readonly automatic: boolean
+}
+
+/**
+ * A route while it is being compiled: `onRoute` hooks may add middleware to it.
+ *
+ * @example
+ * scope.onRoute((route) => {
+ *   if (route.options.auth) route.addRequestHook(guard(route.options.auth))
+ * })
+ */
+export interface RouteBuilder extends RouteInfo {
+  /** Adds request middleware that runs after the scopes' own, before the route's. */
+  addRequestHook(hook: RequestHook<any>): void
+  /** Adds response middleware that runs before the scopes' own. */
+  addResponseHook(hook: ResponseHook<any>): void
+  /** Adds an error handler that is tried before the scopes' handlers. */
+  addErrorHandler(type: abstract new (...args: any[]) => unknown, hook: ErrorHook<any, any>): void
+}

@@ -1,0 +1,134 @@
+/**
+ * Route registration, shared by the app and blueprints: `get`, `post`, …, `route({...})` and `view()`.
+ */
+import { parsePath } from './router/path'
+import type { RouteOptions } from './route-info'
+import { assertFunction, kScope, Scope } from './scope'
+import type { CtxOf, Env, Handler, PathParams } from './types'
+import { type HTTPMethodView, viewMethods } from './view'
+
+/** `app.route()`'s argument: a path, its methods, a handler, and route options. */
+export interface RouteDefinition<P extends string, C extends object> extends RouteOptions {
+  path: P
+  /** One method or several. @default ['GET'] */
+  methods?: string | readonly string[]
+  handler: Handler<PathParams<P>, C>
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/**
+ * A scope that holds routes: the app and blueprints.
+ *
+ * @example
+ * app.get('/books/:id<int>', (req) => books.get(req.params.id))
+ */
+export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
+  /** Adds a GET route (HEAD is answered from it). @example app.get('/health', () => ({ status: 'ok' })) */
+  get<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  get<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  get(path: string, a: unknown, b?: unknown): this {
+    return this.add(['GET'], path, a, b)
+  }
+
+  /** Adds a POST route. @example app.post('/books', { bodyLimit: '64kb' }, create) */
+  post<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  post<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  post(path: string, a: unknown, b?: unknown): this {
+    return this.add(['POST'], path, a, b)
+  }
+
+  /** Adds a PUT route. @example app.put('/books/:id<int>', replace) */
+  put<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  put<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  put(path: string, a: unknown, b?: unknown): this {
+    return this.add(['PUT'], path, a, b)
+  }
+
+  /** Adds a PATCH route. @example app.patch('/books/:id<int>', update) */
+  patch<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  patch<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  patch(path: string, a: unknown, b?: unknown): this {
+    return this.add(['PATCH'], path, a, b)
+  }
+
+  /** Adds a DELETE route. @example app.delete('/books/:id<int>', remove) */
+  delete<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  delete<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  delete(path: string, a: unknown, b?: unknown): this {
+    return this.add(['DELETE'], path, a, b)
+  }
+
+  /** Adds a HEAD route (without one, HEAD is answered from GET). @example app.head('/big', sizeOnly) */
+  head<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  head<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  head(path: string, a: unknown, b?: unknown): this {
+    return this.add(['HEAD'], path, a, b)
+  }
+
+  /** Adds an OPTIONS route (without one, OPTIONS is answered with `Allow`). @example app.options('/x', describe) */
+  options<P extends string>(path: P, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  options<P extends string>(path: P, options: RouteOptions, handler: Handler<PathParams<P>, CtxOf<E>>): this
+  options(path: string, a: unknown, b?: unknown): this {
+    return this.add(['OPTIONS'], path, a, b)
+  }
+
+  /**
+   * Adds a route for any methods, with its options in one object.
+   *
+   * @example
+   * app.route({ methods: ['GET', 'POST'], path: '/search', version: 2, handler: search })
+   */
+  route<P extends string>(definition: RouteDefinition<P, CtxOf<E>>): this {
+    if (definition === null || typeof definition !== 'object') throw new TypeError('route(): expected an object')
+    const { path, methods = ['GET'], handler, ...options } = definition
+    return this.add(typeof methods === 'string' ? [methods] : [...methods], path, options, handler)
+  }
+
+  /**
+   * Registers a class-based view: each verb method it defines becomes a route on `path`.
+   *
+   * @example
+   * app.view('/books/:id<int>', BookView, { name: 'book' })
+   */
+  view<P extends string>(
+    path: P,
+    view: HTTPMethodView<PathParams<P>, CtxOf<E>> | (new () => HTTPMethodView<PathParams<P>, CtxOf<E>>),
+    options: RouteOptions = {},
+  ): this {
+    const instance = typeof view === 'function' ? new view() : view
+    const target = instance as unknown as Record<string, unknown>
+    let found = 0
+    for (const verb of viewMethods) {
+      const method = target[verb]
+      if (typeof method !== 'function') continue
+      found++
+      // Every verb shares the path, so one name serves `urlFor` for all of them (as in Sanic).
+      const name = options.name ?? instance.constructor.name
+      // The handler is made once, here at registration, not per request.
+      this.add([verb.toUpperCase()], path, { ...options, name }, method.bind(instance))
+    }
+    if (found === 0) throw new TypeError(`view(): the view for ${path} defines no get/post/put/patch/delete/head/options method`)
+    return this
+  }
+
+  /** @internal Validates and records a route. */
+  protected add(methods: string[], path: string, a: unknown, b: unknown): this {
+    this.guardOpen('route')
+    const [options, handler] = b === undefined ? [{}, a] : [a, b]
+    if (typeof path !== 'string') throw new TypeError(`route(): the path must be a string, got ${typeof path}`)
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`route(): the options of ${path} must be an object`)
+    }
+    assertFunction(handler, `route ${path}`)
+    for (const method of methods) {
+      if (typeof method !== 'string' || !TOKEN.test(method)) {
+        throw new TypeError(`route(): ${JSON.stringify(method)} is not an HTTP method (route ${path})`)
+      }
+    }
+    parsePath(path) // a bad pattern fails here, at the line that registered it
+    const upper = methods.map((m) => m.toUpperCase())
+    this[kScope].routes.push({ methods: upper, path, options: options as RouteOptions, handler: handler as Handler })
+    return this
+  }
+}

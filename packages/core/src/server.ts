@@ -1,0 +1,112 @@
+/**
+ * The node server: `node:http` (or `node:https`) with Brisk's timeouts, problem+json answers to requests
+ * that cannot be parsed, and a draining `close()`.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Brisk } from './app'
+import { statusTitle } from './error-page'
+import { nodeEntry } from './node-entry'
+
+/** Options of `app.listen()`. */
+export interface ListenOptions {
+  /** The port; 0 picks a free one. @default 8000 */
+  port?: number
+  /** The address to bind. @default '127.0.0.1' */
+  host?: string
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer }
+}
+
+/** A listening server. */
+export interface ServerHandle {
+  /** Where it listens. */
+  readonly address: { port: number; host: string; url: string }
+  /** The `node:http` server itself. */
+  readonly raw: Server
+  /** Stops accepting, lets in-flight requests finish within `grace` ms, then cuts what is left. */
+  close(grace: number): Promise<void>
+}
+
+/**
+ * Starts a node server for `app` (which must be ready).
+ *
+ * @example
+ * const handle = await listenNode(app, { port: 0 })
+ */
+export async function listenNode(app: Brisk<any>, options: ListenOptions): Promise<ServerHandle> {
+  const port = options.port ?? 8000
+  const host = options.host ?? '127.0.0.1'
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`listen(): port must be an integer from 0 to 65535, got ${String(port)}`)
+  }
+  const config = app.config
+  const serverOptions = {
+    requestTimeout: config.requestTimeout,
+    headersTimeout: Math.min(config.headersTimeout, config.requestTimeout || config.headersTimeout),
+    keepAliveTimeout: config.keepAliveTimeout,
+    maxHeaderSize: config.maxHeaderSize,
+    // Timeouts are checked on this interval; node's default (30 s) would let a slow client linger.
+    connectionsCheckingInterval: 1000,
+  }
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    app.handle(nodeEntry, res as never, req.method!, req.url!, req.headers)
+  }
+  const server: Server = options.tls
+    ? (createHttpsServer({ ...serverOptions, ...options.tls }, onRequest) as unknown as Server)
+    : createHttpServer(serverOptions, onRequest)
+  server.keepAliveTimeout = config.keepAliveTimeout
+  server.on('clientError', onClientError)
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const bound = server.address() as AddressInfo
+  const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
+  const scheme = options.tls ? 'https' : 'http'
+  return {
+    address: { port: bound.port, host: bound.address, url: `${scheme}://${shown}:${bound.port}` },
+    raw: server,
+    close: (grace) => closeServer(server, grace),
+  }
+}
+
+/**
+ * Answers what node could not parse as a request (a bad request line, headers over the limit, a timeout)
+ * with a problem+json body, the same shape as every other Brisk error.
+ */
+function onClientError(error: Error & { code?: string }, socket: Socket): void {
+  const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage
+  if (error.code === 'ECONNRESET' || !socket.writable || busy) {
+    socket.destroy()
+    return
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const title = statusTitle(status)
+  const body = JSON.stringify({ type: 'about:blank', title, status })
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  )
+}
+
+async function closeServer(server: Server, grace: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  // Keep-alive connections that finish their response become idle: close them as they do.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50)
+  server.closeIdleConnections()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, grace)
+  })
+  await Promise.race([closed, expired])
+  clearInterval(sweep)
+  clearTimeout(timer)
+  server.closeAllConnections()
+  await closed
+}

@@ -1,0 +1,103 @@
+/**
+ * The Web-standard entry behind `app.fetch`: a `Request` in, a `Response` out, on any runtime.
+ */
+import { concatChunks, type Entry } from './adapter'
+import type { Brisk } from './app'
+import { asBrisk } from './chain'
+import { PayloadTooLarge } from './errors'
+import type { BriskRequest } from './request'
+import { BriskResponse } from './response'
+import type { Fallback } from './route-plan'
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const length = request.headers.get('content-length')
+  if (length !== null && Number(length) > limit) throw new PayloadTooLarge(limit)
+  if (request.body === null) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of iterate(request.body)) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    chunks.push(chunk)
+  }
+  return concatChunks(chunks, total)
+}
+
+async function* bodyStream(request: Request, limit: number): AsyncIterable<Uint8Array> {
+  if (request.body === null) return
+  let total = 0
+  for await (const chunk of iterate(request.body)) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    yield chunk
+  }
+}
+
+async function* iterate(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+}
+
+const NO_BODY = new Set([101, 204, 205, 304])
+
+/**
+ * A {@link BriskResponse} as a Web `Response` (no body for HEAD, 204, 304).
+ *
+ * @example
+ * const response = toWebResponse(json({ ok: true }), 'GET')
+ */
+export function toWebResponse(r: BriskResponse, method: string): Response {
+  const headers = new Headers()
+  for (const name in r.headers) {
+    const value = r.headers[name]!
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+    else headers.set(name, value)
+  }
+  const body = method === 'HEAD' || NO_BODY.has(r.status) ? null : r.body
+  return new Response(body as BodyInit | null, { status: r.status, headers })
+}
+
+function respond(request: Request, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): Response {
+  if (result instanceof Response && request.method !== 'HEAD') return result
+  let res: BriskResponse
+  try {
+    res = asBrisk(result)
+  } catch (error) {
+    res = fallback(error, req)
+  }
+  return toWebResponse(res, req.method)
+}
+
+const webEntry: Entry<Request, Response> = {
+  readBody,
+  bodyStream,
+  remoteAddress: () => undefined,
+  protocol: (request) => (request.url.startsWith('https:') ? 'https' : 'http'),
+  respond,
+}
+
+/**
+ * Runs a Web `Request` through a started app.
+ *
+ * @example
+ * const response = await fetchRequest(app, new Request('http://localhost/'))
+ */
+export function fetchRequest(app: Brisk<any>, request: Request): Response | Promise<Response> {
+  const url = request.url
+  // The request target is what follows the authority: skip "scheme://host".
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  const target = start === -1 ? '/' : url.slice(start)
+  const headers: Record<string, string> = {}
+  for (const [name, value] of request.headers) headers[name] = value
+  if (headers.host === undefined) headers.host = url.slice(url.indexOf('//') + 2, start === -1 ? undefined : start)
+  return app.handle(webEntry, request, request.method, target, headers)
+}
+
