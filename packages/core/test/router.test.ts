@@ -98,7 +98,9 @@ describe('Router.find', () => {
       ]
       return shapes[i % shapes.length]!
     })
-    patterns.forEach((pattern, i) => router.add(methods[i % methods.length]!, pattern, i))
+    patterns.forEach((pattern, i) => {
+      router.add(methods[i % methods.length]!, pattern, i)
+    })
     patterns.forEach((pattern, i) => {
       const params = {
         id: pattern.includes('<uuid>') ? `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` : i * 3,
