@@ -296,6 +296,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     method: string,
     url: string,
     headers: Record<string, string | string[] | undefined>,
+    lookup: string = method,
   ): R | Promise<R> {
     const compiled = this.#compiled!
     const mark = url.indexOf('?')
@@ -304,7 +305,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     let params = EMPTY_PARAMS
     let malformed = false
     try {
-      const match = compiled.router.find(method, path, headers.host as string | undefined)
+      const match = compiled.router.find(lookup, path, headers.host as string | undefined)
       if (match !== null) {
         plan = match.store
         params = match.params

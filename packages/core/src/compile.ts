@@ -6,7 +6,7 @@
  * the exact reverse, error handlers nearest scope first.
  */
 import { parseBytes } from './body-parse'
-import { BriskError, MethodNotAllowed, NotFound } from './errors'
+import { BriskError, HTTPError, MethodNotAllowed, NotFound } from './errors'
 import type { BriskRequest } from './request'
 import { empty } from './response'
 import type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
@@ -15,6 +15,7 @@ import { joinPaths, parsePath, type Segment } from './router/path'
 import { Router } from './router/router'
 import { kScope, type RouteDef, type Scope, type ScopeState } from './scope'
 import type { Handler, RequestHook, ResponseHook } from './types'
+import { WS_METHOD } from './websocket'
 
 /** Everything the app needs at request time. */
 export interface Compiled {
@@ -105,7 +106,14 @@ export function compileApp(app: Scope<any>, defaults: CompileDefaults): Compiled
   return { router, notFound, names, routes: pending.map((p) => p.info) }
 }
 
-function build(def: RouteDef, method: string, state: ScopeState, chain: Scope<any>[], mount: Mount, defaults: CompileDefaults): Pending {
+function build(
+  def: RouteDef,
+  method: string,
+  state: ScopeState,
+  chain: Scope<any>[],
+  mount: Mount,
+  defaults: CompileDefaults,
+): Pending {
   const options = def.options
   const version = options.version ?? mount.version
   const own = state.kind === 'blueprint' ? state.prefix : undefined
@@ -123,7 +131,9 @@ function build(def: RouteDef, method: string, state: ScopeState, chain: Scope<an
   }
   const strict = options.strictSlashes ?? mount.strict
   const bodyLimit = options.bodyLimit === undefined ? defaults.bodyLimit : parseBytes(options.bodyLimit)
-  return { info, strict, chain, plan: basePlan(chain, info, def.handler, defaults, bodyLimit, options) }
+  const plan = basePlan(chain, info, def.handler, defaults, bodyLimit, options)
+  // A websocket route ends in an upgrade, not a response: response middleware has nothing to see.
+  return { info, strict, chain, plan: method === WS_METHOD ? Object.freeze({ ...plan, post: null }) : plan }
 }
 
 function guessName(handler: Handler<any, any>): string | undefined {
@@ -153,8 +163,14 @@ function basePlan(
     for (const scope of chain) for (const hook of scope[kScope].routeHooks) hook(builder)
   }
   const pre = [...chain.flatMap((s) => s[kScope].requestHooks), ...extraPre, ...list(options.onRequest)]
-  const post = [...chain.flatMap((s) => s[kScope].responseHooks), ...extraPost, ...list(options.onResponse)].reverse()
-  const errors = [extraErrors, ...[...chain].reverse().map((s) => s[kScope].errorHooks)].filter((l) => l.length > 0)
+  const post = [
+    ...chain.flatMap((s) => s[kScope].responseHooks),
+    ...extraPost,
+    ...list(options.onResponse),
+  ].reverse()
+  const errors = [extraErrors, ...[...chain].reverse().map((s) => s[kScope].errorHooks)].filter(
+    (l) => l.length > 0,
+  )
   return Object.freeze({
     info,
     pre: pre.length > 0 ? pre : null,
@@ -175,7 +191,11 @@ function list<T>(value: T | T[] | undefined): T[] {
  * OPTIONS plan carries the scopes' middleware (so a blueprint's CORS answers preflights) but not the route's
  * own guards, which must not turn a preflight into a 401.
  */
-function addAutomatic(router: Router<RoutePlan>, pending: readonly Pending[], defaults: CompileDefaults): void {
+function addAutomatic(
+  router: Router<RoutePlan>,
+  pending: readonly Pending[],
+  defaults: CompileDefaults,
+): void {
   const tryAdd = (method: string, info: RouteInfo, plan: RoutePlan, strict: boolean): void => {
     try {
       router.add(method, info.path, plan, { host: info.host, strict })
@@ -189,7 +209,7 @@ function addAutomatic(router: Router<RoutePlan>, pending: readonly Pending[], de
   for (const p of pending) if (p.info.method === 'OPTIONS') seen.add(`${p.info.host} ${p.info.path}`)
   for (const p of pending) {
     const key = `${p.info.host} ${p.info.path}`
-    if (seen.has(key)) continue
+    if (seen.has(key) || p.info.method === WS_METHOD) continue
     seen.add(key)
     const info: RouteInfo = { ...p.info, method: 'OPTIONS', automatic: true }
     tryAdd('OPTIONS', info, basePlan(p.chain, info, options, defaults, 0), p.strict)
@@ -198,17 +218,29 @@ function addAutomatic(router: Router<RoutePlan>, pending: readonly Pending[], de
 
 function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
   return (req: BriskRequest<any, any>) => {
-    const allow = router.allowed(req.path, hostOf(req)).join(', ')
+    const allow = httpMethods(router.allowed(req.path, hostOf(req))).join(', ')
     return empty({ status: 204, headers: { allow } })
   }
 }
 
 function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
   return (req: BriskRequest<any, any>) => {
-    const allowed = router.allowed(req.path, hostOf(req))
+    const known = router.allowed(req.path, hostOf(req))
+    if (req.method === 'GET' && known.includes(WS_METHOD)) {
+      throw new HTTPError(426, 'This path speaks WebSocket: send an Upgrade request', {
+        headers: { upgrade: 'websocket', connection: 'Upgrade' },
+      })
+    }
+    const allowed = httpMethods(known)
+    if (known.includes(WS_METHOD) && !allowed.includes('GET')) allowed.unshift('GET')
     if (allowed.length > 0) throw new MethodNotAllowed(allowed, `${req.method} is not allowed on ${req.path}`)
     throw new NotFound(`No route for ${req.method} ${req.path}`)
   }
+}
+
+/** The methods for an `Allow` header: without the websocket pseudo-method and the any-method marker. */
+function httpMethods(methods: string[]): string[] {
+  return methods.filter((m) => m !== WS_METHOD && m !== '*')
 }
 
 function hostOf(req: BriskRequest<any, any>): string | undefined {

@@ -18,6 +18,14 @@ export type { RouteDefinition } from './route-scope'
 export type { Listener, ListenerEvent, ScopeOptions } from './scope'
 export { HTTPMethodView } from './view'
 
+// WebSockets
+export type {
+  BriskWebSocket,
+  WebSocketHandler,
+  WebSocketMessage,
+  WebSocketOptions,
+} from './websocket'
+
 // Routes
 export type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
 export { RoutePatternError } from './router/path'

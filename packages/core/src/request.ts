@@ -7,6 +7,7 @@ import { isJSONType, mediaType, parseJSON, parseQuery } from './body-parse'
 import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
 import { BadRequest, UnsupportedMediaType } from './errors'
+import type { Logger } from './logger'
 import { preferredType } from './negotiate'
 import type { RouteInfo } from './route-info'
 
@@ -14,6 +15,7 @@ import type { RouteInfo } from './route-info'
 export interface RequestHost {
   readonly trustProxy: TrustProxy
   readonly dev: boolean
+  readonly log: Logger
   urlFor(name: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string
   newCtx(): object
 }

@@ -1,11 +1,13 @@
 /**
  * Route registration, shared by the app and blueprints: `get`, `post`, …, `route({...})` and `view()`.
  */
-import { parsePath } from './router/path'
+
 import type { RouteOptions } from './route-info'
+import { parsePath } from './router/path'
 import { assertFunction, kScope, Scope } from './scope'
 import type { CtxOf, Env, Handler, PathParams } from './types'
 import { type HTTPMethodView, viewMethods } from './view'
+import { type WebSocketHandler, type WebSocketOptions, WebSocketRoute, WS_METHOD } from './websocket'
 
 /** `app.route()`'s argument: a path, its methods, a handler, and route options. */
 export interface RouteDefinition<P extends string, C extends object> extends RouteOptions {
@@ -80,7 +82,8 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
    * app.route({ methods: ['GET', 'POST'], path: '/search', version: 2, handler: search })
    */
   route<P extends string>(definition: RouteDefinition<P, CtxOf<E>>): this {
-    if (definition === null || typeof definition !== 'object') throw new TypeError('route(): expected an object')
+    if (definition === null || typeof definition !== 'object')
+      throw new TypeError('route(): expected an object')
     const { path, methods = ['GET'], handler, ...options } = definition
     return this.add(typeof methods === 'string' ? [methods] : [...methods], path, options, handler)
   }
@@ -108,15 +111,51 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
       // The handler is made once, here at registration, not per request.
       this.add([verb.toUpperCase()], path, { ...options, name }, method.bind(instance))
     }
-    if (found === 0) throw new TypeError(`view(): the view for ${path} defines no get/post/put/patch/delete/head/options method`)
+    if (found === 0)
+      throw new TypeError(
+        `view(): the view for ${path} defines no get/post/put/patch/delete/head/options method`,
+      )
     return this
+  }
+
+  /**
+   * Adds a websocket route. Request middleware and route guards run before the upgrade, so they can refuse
+   * with 401/403 before the socket opens. Served by the node server (`listen`); `fetch`/`inject` answer 426.
+   *
+   * @example
+   * app.websocket('/ws/echo', async (req, ws) => {
+   *   for await (const message of ws) await ws.send(message)
+   * }, { maxPayload: '64kb', subprotocols: ['chat.v1'] })
+   */
+  websocket<P extends string>(
+    path: P,
+    handler: WebSocketHandler<PathParams<P>, CtxOf<E>>,
+    options: RouteOptions & WebSocketOptions = {},
+  ): this {
+    assertFunction(handler, `websocket ${path}`)
+    const { maxPayload, pingInterval, subprotocols, highWaterMark, maxQueued, ...route } = options
+    const target = new WebSocketRoute(handler, {
+      maxPayload,
+      pingInterval,
+      subprotocols,
+      highWaterMark,
+      maxQueued,
+    })
+    // The plan's handler is made once here; it hands the route to the upgrade entry.
+    return this.add(
+      [WS_METHOD],
+      path,
+      { ...route, name: route.name ?? (handler.name || undefined) },
+      () => target,
+    )
   }
 
   /** @internal Validates and records a route. */
   protected add(methods: string[], path: string, a: unknown, b: unknown): this {
     this.guardOpen('route')
     const [options, handler] = b === undefined ? [{}, a] : [a, b]
-    if (typeof path !== 'string') throw new TypeError(`route(): the path must be a string, got ${typeof path}`)
+    if (typeof path !== 'string')
+      throw new TypeError(`route(): the path must be a string, got ${typeof path}`)
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`route(): the options of ${path} must be an object`)
     }
@@ -128,7 +167,12 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
     }
     parsePath(path) // a bad pattern fails here, at the line that registered it
     const upper = methods.map((m) => m.toUpperCase())
-    this[kScope].routes.push({ methods: upper, path, options: options as RouteOptions, handler: handler as Handler })
+    this[kScope].routes.push({
+      methods: upper,
+      path,
+      options: options as RouteOptions,
+      handler: handler as Handler,
+    })
     return this
   }
 }

@@ -2,12 +2,21 @@
  * The node server: `node:http` (or `node:https`) with Brisk's timeouts, problem+json answers to requests
  * that cannot be parsed, and a draining `close()`.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
 import { statusTitle } from './error-page'
 import { nodeEntry } from './node-entry'
+import { type UpgradeRaw, upgradeEntry } from './upgrade'
+import { WS_METHOD } from './websocket'
 
 /** Options of `app.listen()`. */
 export interface ListenOptions {
@@ -58,6 +67,13 @@ export async function listenNode(app: Brisk<any>, options: ListenOptions): Promi
     : createHttpServer(serverOptions, onRequest)
   server.keepAliveTimeout = config.keepAliveTimeout
   server.on('clientError', onClientError)
+  const sockets = new Set<WebSocket>()
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy()) // a peer that vanishes mid-handshake must not crash the process
+    const websocket = req.method === 'GET' && String(req.headers.upgrade).toLowerCase() === 'websocket'
+    const raw: UpgradeRaw = { req, socket, head, sockets }
+    app.handle(upgradeEntry, raw, req.method!, req.url!, req.headers, websocket ? WS_METHOD : req.method!)
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -72,7 +88,7 @@ export async function listenNode(app: Brisk<any>, options: ListenOptions): Promi
   return {
     address: { port: bound.port, host: bound.address, url: `${scheme}://${shown}:${bound.port}` },
     raw: server,
-    close: (grace) => closeServer(server, grace),
+    close: (grace) => closeServer(server, sockets, grace),
   }
 }
 
@@ -95,8 +111,10 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
   )
 }
 
-async function closeServer(server: Server, grace: number): Promise<void> {
+async function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  // Upgraded sockets are no longer node:http's: say goodbye (1001 Going Away) ourselves.
+  for (const ws of sockets) ws.close(1001, 'Server shutting down')
   // Keep-alive connections that finish their response become idle: close them as they do.
   const sweep = setInterval(() => server.closeIdleConnections(), 50)
   server.closeIdleConnections()
@@ -108,5 +126,6 @@ async function closeServer(server: Server, grace: number): Promise<void> {
   clearInterval(sweep)
   clearTimeout(timer)
   server.closeAllConnections()
+  for (const ws of sockets) ws.terminate()
   await closed
 }

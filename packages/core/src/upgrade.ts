@@ -1,0 +1,92 @@
+/**
+ * The node side of websockets: the entry that answers HTTP upgrade requests. Request middleware and
+ * guards run first (a plugin can refuse with 401/403 before the socket opens); when the route's plan
+ * hands back its {@link WebSocketRoute}, the `ws` package performs the handshake.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
+import { type WebSocket, WebSocketServer } from 'ws'
+import type { Entry } from './adapter'
+import { asBrisk } from './chain'
+import { statusTitle } from './error-page'
+import { NodeWebSocket } from './node-websocket'
+import type { BriskRequest } from './request'
+import type { BriskResponse } from './response'
+import { WebSocketRoute } from './websocket'
+
+/** An upgrade request as node hands it over, and the set of open sockets of its server. */
+export interface UpgradeRaw {
+  readonly req: IncomingMessage
+  readonly socket: Duplex
+  readonly head: Buffer
+  readonly sockets: Set<WebSocket>
+}
+
+function serverFor(route: WebSocketRoute): WebSocketServer {
+  if (route.server === null) {
+    const { maxPayload, subprotocols } = route.options
+    route.server = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload,
+      // RFC 6455 §4.2.2: the server picks one of the client's offers; we go by our own order of preference.
+      handleProtocols: (offered) => subprotocols.find((p) => offered.has(p)) ?? false,
+    })
+  }
+  return route.server as WebSocketServer
+}
+
+function upgrade(raw: UpgradeRaw, req: BriskRequest<any, any>, route: WebSocketRoute): void {
+  serverFor(route).handleUpgrade(raw.req, raw.socket, raw.head, (ws) => {
+    raw.sockets.add(ws)
+    ws.once('close', () => raw.sockets.delete(ws))
+    const socket = new NodeWebSocket(ws, route.options)
+    Promise.resolve()
+      .then(() => route.handler(req, socket))
+      .then(
+        () => socket.close(1000),
+        (error) => {
+          req.app.log.error({ err: error, reqId: req.id, path: req.path }, 'websocket handler failed')
+          socket.close(1011, 'Internal error')
+        },
+      )
+  })
+}
+
+/** Writes an HTTP response on a socket that was never handed to `node:http`'s response machinery. */
+function writeRaw(socket: Duplex, res: BriskResponse): void {
+  const body =
+    typeof res.body === 'string'
+      ? Buffer.from(res.body)
+      : res.body instanceof Uint8Array
+        ? Buffer.from(res.body)
+        : Buffer.alloc(0)
+  let head = `HTTP/1.1 ${res.status} ${statusTitle(res.status)}\r\n`
+  for (const name in res.headers) {
+    if (name === 'content-length' || name === 'connection') continue
+    for (const value of [res.headers[name]!].flat()) {
+      if (!/[\r\n]/.test(value)) head += `${name}: ${value}\r\n` // never let a value split the header block
+    }
+  }
+  head += `content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]))
+}
+
+/** The upgrade entry, shared by every upgrade request of every node server. */
+export const upgradeEntry: Entry<UpgradeRaw, void> = {
+  readBody: async () => new Uint8Array(0),
+  async *bodyStream() {},
+  remoteAddress: (raw) => raw.req.socket.remoteAddress,
+  protocol: (raw) => ((raw.req.socket as TLSSocket).encrypted ? 'https' : 'http'),
+  respond(raw, req, result, fallback) {
+    if (result instanceof WebSocketRoute) return upgrade(raw, req, result)
+    let res: BriskResponse
+    try {
+      res = asBrisk(result)
+    } catch (error) {
+      res = fallback(error, req)
+    }
+    writeRaw(raw.socket, res)
+  },
+}
