@@ -5,6 +5,7 @@
 import type { RouteOptions } from './route-info'
 import { parsePath } from './router/path'
 import { assertFunction, kScope, Scope } from './scope'
+import { checkStaticFolder, resolveStaticOptions, type StaticOptions, staticHandler } from './static'
 import type { CtxOf, Env, Handler, PathParams } from './types'
 import { type HTTPMethodView, viewMethods } from './view'
 import { type WebSocketHandler, type WebSocketOptions, WebSocketRoute, WS_METHOD } from './websocket'
@@ -148,6 +149,25 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
       { ...route, name: route.name ?? (handler.name || undefined) },
       () => target,
     )
+  }
+
+  /**
+   * Serves the files of `folder` under `prefix`: ETag/Last-Modified (304), byte ranges (206/416), HEAD,
+   * precompressed `.br`/`.gz` siblings, streaming for large files. Nothing outside the folder is ever served.
+   *
+   * @example
+   * app.static('/static', './public', { maxAge: 3600 })
+   */
+  static(prefix: string, folder: string, options: StaticOptions = {}): this {
+    if (typeof folder !== 'string' || folder.length === 0)
+      throw new TypeError('static(): folder must be a path')
+    if (typeof prefix !== 'string' || !prefix.startsWith('/'))
+      throw new TypeError('static(): prefix must start with "/"')
+    const handler = staticHandler(folder, resolveStaticOptions(options))
+    const base = prefix.replace(/\/+$/, '')
+    this.beforeStart(() => checkStaticFolder(folder))
+    this.add(['GET'], `${base}/:path<path>`, { name: options.name }, handler)
+    return this.add(['GET'], base === '' ? '/' : base, {}, handler) // the folder's own index
   }
 
   /** @internal Validates and records a route. */
