@@ -79,6 +79,11 @@ function writeBody(res: Res, status: number, headers: Record<string, string | st
 
 async function pipeStream(res: Res, stream: ReadableStream<Uint8Array>): Promise<void> {
   const reader = stream.getReader()
+  let done = false
+  // A client that leaves cancels the stream, so its producer's signal aborts even while it waits for events.
+  res.once('close', () => {
+    if (!done) reader.cancel().catch(() => {})
+  })
   try {
     for (;;) {
       const { done, value } = await reader.read()
@@ -87,8 +92,10 @@ async function pipeStream(res: Res, stream: ReadableStream<Uint8Array>): Promise
       if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve))
       if (res.destroyed) break
     }
+    done = true
     res.end()
   } catch (error) {
+    done = true
     res.destroy(error as Error)
   } finally {
     reader.releaseLock()
