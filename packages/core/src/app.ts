@@ -14,6 +14,7 @@ import { defaultErrorResponse } from './default-error'
 import { BadRequest, BriskError } from './errors'
 import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
 import { consoleLogger, type Logger } from './logger'
+import { type MultipartLimits, type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
 import type { Plugin, PluginOptionsArg } from './plugin'
 import { BriskRequest, type RequestHost } from './request'
 import type { RouteInfo } from './route-info'
@@ -50,6 +51,8 @@ export interface BriskOptions {
   maxHeaderSize?: number
   /** Milliseconds `close()` waits for in-flight requests and tasks before cutting them off. @default 10000 */
   shutdownTimeout?: number
+  /** Limits for `multipart/form-data` bodies (files, sizes, counts). */
+  multipart?: MultipartLimits
 }
 
 /** The resolved configuration of an app. */
@@ -64,6 +67,7 @@ export interface BriskConfig {
   readonly keepAliveTimeout: number
   readonly maxHeaderSize: number
   readonly shutdownTimeout: number
+  readonly multipart: ResolvedMultipartLimits
 }
 
 /** A background task: it gets a signal that aborts when the app closes. */
@@ -98,6 +102,7 @@ function resolveConfig(options: BriskOptions): BriskConfig {
     keepAliveTimeout: ms(options.keepAliveTimeout, 5_000, 'keepAliveTimeout'),
     maxHeaderSize: ms(options.maxHeaderSize, 16_384, 'maxHeaderSize'),
     shutdownTimeout: ms(options.shutdownTimeout, 10_000, 'shutdownTimeout'),
+    multipart: resolveMultipartLimits(options.multipart),
   })
 }
 
@@ -326,6 +331,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     await this.#registerPlugins(this, [])
     this.#compiled = compileApp(this, {
       bodyLimit: this.config.bodyLimit,
+      multipart: this.config.multipart,
       strictSlashes: this.config.strictSlashes,
       fallback: (error, req) => defaultErrorResponse(error, req, this.config.dev, this.log),
     })
@@ -426,6 +432,8 @@ async function respondLater<Raw, R>(
   } catch (error) {
     result = plan.fallback(error, req) // the runner handles errors itself; this is a last guard
   }
+  // Only async routes can have read a body, so only they can have left temporary files behind.
+  req.cleanup()
   return entry.respond(raw, req, result, plan.fallback)
 }
 

@@ -7,6 +7,7 @@
  */
 import { parseBytes } from './body-parse'
 import { BriskError, HTTPError, MethodNotAllowed, NotFound } from './errors'
+import { type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
 import type { BriskRequest } from './request'
 import { empty } from './response'
 import type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
@@ -28,6 +29,7 @@ export interface Compiled {
 /** The app-wide defaults a route falls back to. */
 export interface CompileDefaults {
   readonly bodyLimit: number
+  readonly multipart: ResolvedMultipartLimits
   readonly strictSlashes: boolean
   readonly fallback: Fallback
 }
@@ -179,6 +181,7 @@ function basePlan(
     errors: errors.length > 0 ? errors : null,
     fallback: defaults.fallback,
     bodyLimit,
+    multipart: options.multipart === undefined ? defaults.multipart : resolveMultipartLimits(options.multipart, defaults.multipart),
   })
 }
 

@@ -42,6 +42,7 @@ export type { FileOptions } from './static-files'
 export type { ResponseBody, ResponseInit } from './response'
 export type { CookieOptions } from './cookies'
 export type { TrustProxy } from './client-ip'
+export type { MultipartLimits, UploadedFile } from './multipart'
 
 // Errors
 export {

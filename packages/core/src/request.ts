@@ -9,6 +9,7 @@ import { parseCookies } from './cookies'
 import { BadRequest, UnsupportedMediaType } from './errors'
 import type { Logger } from './logger'
 import { preferredType } from './negotiate'
+import type { ParsedForm, ResolvedMultipartLimits, UploadedFile } from './multipart'
 import type { RouteInfo } from './route-info'
 
 /** What a request needs from its app; kept narrow so the request does not depend on the app class. */
@@ -24,6 +25,7 @@ export interface RequestHost {
 export interface RequestRoute {
   readonly info: RouteInfo | null
   readonly bodyLimit: number
+  readonly multipart: ResolvedMultipartLimits
 }
 
 const UNSET: unique symbol = Symbol('unset')
@@ -62,6 +64,8 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   #id: string | undefined = undefined
   #bytes: Promise<Uint8Array> | undefined = undefined
   #json: unknown = UNSET
+  #form: Promise<ParsedForm> | undefined = undefined
+  #temporary: string[] | null = null
 
   constructor(
     app: RequestHost,
@@ -183,19 +187,55 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   }
 
   /**
-   * An `application/x-www-form-urlencoded` body, parsed once; repeated fields become arrays.
+   * The fields of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`), parsed once;
+   * repeated fields become arrays. 415 for other content types; 413 past the route's multipart limits.
    *
    * @example
    * const { email } = await req.form()
    */
   async form(): Promise<Record<string, string | string[]>> {
-    const type = mediaType(headerValue(this.headers['content-type']))
-    if (type !== 'application/x-www-form-urlencoded') {
-      throw new UnsupportedMediaType(`Expected a form body (application/x-www-form-urlencoded), got ${type || 'no content type'}`, {
-        code: 'BRISK_ERR_FORM_CONTENT_TYPE',
-      })
+    return (await this.#parseForm()).fields
+  }
+
+  /**
+   * The files of a `multipart/form-data` body, by field name (`{}` for urlencoded forms). Small files are in
+   * memory, larger ones in temporary files that are removed after the response is sent.
+   *
+   * @example
+   * const [avatar] = (await req.files()).avatar ?? []
+   * if (avatar) await saveAvatar(await avatar.bytes())
+   */
+  async files(): Promise<Record<string, UploadedFile[]>> {
+    return (await this.#parseForm()).files
+  }
+
+  /** @internal Removes what parsing left on disk; the app calls it once the response is handed over. */
+  cleanup(): void {
+    const paths = this.#temporary
+    if (paths === null) return
+    this.#temporary = null
+    void import('./multipart-parse').then(({ removeFiles }) => removeFiles(paths)).catch(() => {})
+  }
+
+  #parseForm(): Promise<ParsedForm> {
+    return (this.#form ??= this.#readForm())
+  }
+
+  async #readForm(): Promise<ParsedForm> {
+    const raw = headerValue(this.headers['content-type'])
+    const type = mediaType(raw)
+    if (type === 'application/x-www-form-urlencoded') return { fields: parseQuery(await this.text()), files: Object.create(null) }
+    if (type === 'multipart/form-data') {
+      const { parseMultipart } = await import('./multipart-parse')
+      const track = (path: string): void => {
+        ;(this.#temporary ??= []).push(path)
+      }
+      return parseMultipart(raw!, this.stream(), this.#route.multipart, track)
     }
-    return parseQuery(await this.text())
+    throw new UnsupportedMediaType(
+      `Expected a form body (application/x-www-form-urlencoded or multipart/form-data), got ${type || 'no content type'}`,
+      { code: 'BRISK_ERR_FORM_CONTENT_TYPE' },
+    )
   }
 
   /**

@@ -2,6 +2,7 @@
  * What is known about a route once the app has started: its full path, name and options. Plugins read it
  * (in `onRoute` hooks and as `req.route`) to learn each other's metadata without importing each other.
  */
+import type { MultipartLimits } from './multipart'
 import type { ErrorHook, RequestHook, ResponseHook } from './types'
 
 /**
@@ -24,6 +25,8 @@ export interface RouteOptions {
   version?: number | string
   /** Only answer for this `Host`. */
   host?: string
+  /** Limits for `multipart/form-data` bodies on this route (merged over the app's). */
+  multipart?: MultipartLimits
   /** Request middleware for this route only, after every scope's. */
   onRequest?: RequestHook<any> | RequestHook<any>[]
   /** Response middleware for this route only, before every scope's. */
