@@ -20,8 +20,9 @@ import { BriskRequest, type RequestHost } from './request'
 import type { RouteInfo } from './route-info'
 import type { RoutePlan } from './route-plan'
 import { RouteScope } from './route-scope'
-import { buildPath } from './router/path'
+import { buildPath, UrlParamsError } from './router/path'
 import { kScope, type ListenerEvent, type Scope } from './scope'
+import type { PrimaryHandle } from './cluster'
 import type { ListenOptions, ServerHandle } from './server'
 import type { CtxOf, Env } from './types'
 import { VERSION } from './version'
@@ -126,6 +127,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   #ready: Promise<void> | null = null
   #started: Promise<void> | null = null
   #closing: Promise<void> | null = null
+  #primary: PrimaryHandle | null = null
+  #main = false
   readonly #tasks = new Set<Promise<unknown>>()
   readonly #queued: Task[] = []
   readonly #abort = new AbortController()
@@ -186,6 +189,14 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     if (entry === undefined) throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): no route is named "${name}"`)
     if (entry === null) {
       throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): "${name}" names several routes; give them explicit names`)
+    }
+    for (const key in params) {
+      // A misspelt or misplaced key would otherwise vanish from the URL without a word.
+      if (params[key] !== undefined && !entry.segments.some((s) => s.type === 'param' && s.name === key)) {
+        throw new UrlParamsError(
+          `urlFor(): the route "${name}" (${entry.info.path}) has no parameter "${key}"; query values go in the third argument`,
+        )
+      }
     }
     let url = buildPath(entry.segments, params)
     if (query !== undefined) {
@@ -249,7 +260,23 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * const { url } = await app.listen({ port: 8000, host: '127.0.0.1' })
    */
   async listen(options: ListenOptions = {}): Promise<{ port: number; host: string; url: string }> {
-    if (this.server !== null) throw new BriskError('BRISK_ERR_LISTENING', 'listen(): the app is already listening')
+    if (this.server !== null || this.#primary !== null) {
+      throw new BriskError('BRISK_ERR_LISTENING', 'listen(): the app is already listening')
+    }
+    const workers = options.workers ?? 1
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new TypeError(`listen(): workers must be a positive integer, got ${String(workers)}`)
+    }
+    const { isWorker, startPrimary } = await import('./cluster')
+    const { trackSignals } = await import('./signals')
+    const worker = isWorker()
+    if (!worker) await this.#emit('mainStart')
+    if (options.signals !== false) trackSignals(this)
+    if (workers > 1 && !worker) {
+      this.#primary = await startPrimary(workers, this.log, options.tls !== undefined)
+      return this.#primary.address
+    }
+    this.#main = !worker
     await this.ready()
     const { listenNode } = await import('./server')
     this.server = await listenNode(this, options)
@@ -265,7 +292,16 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * process.on('SIGTERM', () => app.close())
    */
   close(): Promise<void> {
+    if (this.#primary !== null) return (this.#closing ??= this.#stopWorkers(this.#primary))
+    // Nothing started, nothing to stop: stop listeners must not tear down what beforeStart never set up.
+    if (this.#ready === null) return Promise.resolve()
     return (this.#closing ??= this.#shutdown())
+  }
+
+  async #stopWorkers(primary: PrimaryHandle): Promise<void> {
+    await primary.close(this.config.shutdownTimeout)
+    await this.#emit('mainStop')
+    await untrack(this)
   }
 
   /**
@@ -369,6 +405,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
         }
       }
       here.push(plugin.name)
+      const before = state.plugins.length
       try {
         await plugin.register(scope as never, options)
       } catch (error) {
@@ -377,6 +414,9 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
           cause: error,
         })
       }
+      // Plugins that this one registered come right after it, before the plugins used after it, so a later
+      // plugin can depend on them.
+      if (state.plugins.length > before) state.plugins.splice(i + 1, 0, ...state.plugins.splice(before))
     }
     for (const child of state.children) await this.#registerPlugins(child, [...outer, ...here])
   }
@@ -416,7 +456,14 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
       clearTimeout(timer)
     }
     await this.#emit('afterStop')
+    if (this.#main) await this.#emit('mainStop')
+    if (this.server !== null) await untrack(this)
   }
+}
+
+async function untrack(app: Brisk<any>): Promise<void> {
+  const { untrackSignals } = await import('./signals')
+  untrackSignals(app)
 }
 
 async function respondLater<Raw, R>(

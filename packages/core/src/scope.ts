@@ -13,7 +13,7 @@ import type { CtxOf, Env, ErrorHook, Handler, RequestHook, ResponseHook } from '
 export const kScope: unique symbol = Symbol('brisk.scope')
 
 /** The lifecycle events a listener can wait for. */
-export type ListenerEvent = 'beforeStart' | 'afterStart' | 'beforeStop' | 'afterStop'
+export type ListenerEvent = 'mainStart' | 'beforeStart' | 'afterStart' | 'beforeStop' | 'afterStop' | 'mainStop'
 
 /** A lifecycle listener; it gets the app. */
 export type Listener = (app: Brisk<any>) => void | Promise<void>
@@ -76,6 +76,12 @@ export abstract class Scope<E extends Env = {}> {
   readonly [kScope]: ScopeState
 
   constructor(kind: ScopeState['kind'], name: string, options: ScopeOptions) {
+    if (options === null || typeof options !== 'object') throw new TypeError(`${kind} "${name}": options must be an object`)
+    for (const key of ['prefix', 'host'] as const) {
+      if (options[key] !== undefined && typeof options[key] !== 'string') {
+        throw new TypeError(`${kind} "${name}": ${key} must be a string, got ${typeof options[key]}`)
+      }
+    }
     if (options.version !== undefined && !/^[\w.-]+$/.test(String(options.version))) {
       throw new TypeError(`${kind} "${name}": version must be a number or a word, got ${String(options.version)}`)
     }
@@ -94,7 +100,7 @@ export abstract class Scope<E extends Env = {}> {
       errorHooks: [],
       routeHooks: [],
       plugins: [],
-      listeners: { beforeStart: [], afterStart: [], beforeStop: [], afterStop: [] },
+      listeners: { mainStart: [], beforeStart: [], afterStart: [], beforeStop: [], afterStop: [], mainStop: [] },
       started: false,
     }
   }
@@ -157,6 +163,16 @@ export abstract class Scope<E extends Env = {}> {
     assertFunction(hook, 'onRoute')
     this[kScope].routeHooks.push(hook)
     return this
+  }
+
+  /** Runs once in the main process before any worker starts (with `workers: N`, in the primary only). @example app.mainStart(() => migrate()) */
+  mainStart(listener: Listener): this {
+    return this.listen_('mainStart', listener)
+  }
+
+  /** Runs once in the main process after every worker has stopped. @example app.mainStop(() => console.log('bye')) */
+  mainStop(listener: Listener): this {
+    return this.listen_('mainStop', listener)
   }
 
   /** Runs before the server listens (and before the first `fetch`/`inject`). @example app.beforeStart(async () => { await db.connect() }) */

@@ -26,6 +26,10 @@ export interface ListenOptions {
   host?: string
   /** Serve HTTPS with this certificate and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer }
+  /** Worker processes sharing the port (`node:cluster`); a worker that dies is replaced. @default 1 */
+  workers?: number
+  /** Close gracefully and exit 0 on SIGTERM / SIGINT. @default true */
+  signals?: boolean
 }
 
 /** A listening server. */
@@ -97,8 +101,10 @@ export async function listenNode(app: Brisk<any>, options: ListenOptions): Promi
  * with a problem+json body, the same shape as every other Brisk error.
  */
 function onClientError(error: Error & { code?: string }, socket: Socket): void {
-  const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage
-  if (error.code === 'ECONNRESET' || !socket.writable || busy) {
+  // A response already on the wire cannot be followed by another one; a request whose handler has not
+  // answered yet (a body that stalls past `requestTimeout`) still gets its 408, as node itself would send.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
     socket.destroy()
     return
   }
