@@ -6,15 +6,15 @@ import satisfies from 'semver/functions/satisfies.js'
 import validRange from 'semver/ranges/valid.js'
 import type { Entry } from './adapter'
 import { adopt, type Mountable } from './blueprint'
-import { parseBytes } from './body-parse'
 import { runPlan } from './chain'
 import type { TrustProxy } from './client-ip'
 import { type Compiled, compileApp } from './compile'
 import { defaultErrorResponse } from './default-error'
 import { BadRequest, BriskError } from './errors'
 import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
+import { accessLogHooks } from './access-log'
+import { type BriskConfig, type BriskOptions, resolveConfig } from './config'
 import { consoleLogger, type Logger } from './logger'
-import { type MultipartLimits, type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
 import type { Plugin, PluginOptionsArg } from './plugin'
 import { BriskRequest, type RequestHost } from './request'
 import type { RouteInfo } from './route-info'
@@ -28,84 +28,10 @@ import type { CtxOf, Env } from './types'
 import { VERSION } from './version'
 import { fetchRequest } from './web'
 
-/** Options of `new Brisk()`. */
-export interface BriskOptions {
-  /** The app's name, used in logs and errors. @default 'brisk' */
-  name?: string
-  /** Development mode: error details in responses. @default `NODE_ENV === 'development'` */
-  dev?: boolean
-  /** Largest request body, in bytes or as `'1mb'`; past it, 413. @default '1mb' */
-  bodyLimit?: number | string
-  /** Whether a trailing slash must match exactly. @default false */
-  strictSlashes?: boolean
-  /** Trust `Forwarded` / `X-Forwarded-*`: `true`, or the number of proxies in front. @default false */
-  trustProxy?: TrustProxy
-  /** A pino-compatible logger. @default JSON lines on stderr (errors and warnings; all levels in dev) */
-  logger?: Logger
-  /** Milliseconds a client has to send a whole request; then 408. @default 30000 */
-  requestTimeout?: number
-  /** Milliseconds a client has to send its headers. @default 10000 */
-  headersTimeout?: number
-  /** Milliseconds an idle keep-alive connection stays open. @default 5000 */
-  keepAliveTimeout?: number
-  /** Largest total size of the request headers, in bytes; past it, 431. @default 16384 */
-  maxHeaderSize?: number
-  /** Milliseconds `close()` waits for in-flight requests and tasks before cutting them off. @default 10000 */
-  shutdownTimeout?: number
-  /** Limits for `multipart/form-data` bodies (files, sizes, counts). */
-  multipart?: MultipartLimits
-}
-
-/** The resolved configuration of an app. */
-export interface BriskConfig {
-  readonly name: string
-  readonly dev: boolean
-  readonly bodyLimit: number
-  readonly strictSlashes: boolean
-  readonly trustProxy: TrustProxy
-  readonly requestTimeout: number
-  readonly headersTimeout: number
-  readonly keepAliveTimeout: number
-  readonly maxHeaderSize: number
-  readonly shutdownTimeout: number
-  readonly multipart: ResolvedMultipartLimits
-}
-
 /** A background task: it gets a signal that aborts when the app closes. */
 export type Task = (signal: AbortSignal) => Promise<unknown>
 
 const EMPTY_PARAMS = Object.freeze(Object.create(null)) as Record<string, unknown>
-
-function envDev(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return env?.NODE_ENV === 'development'
-}
-
-function resolveConfig(options: BriskOptions): BriskConfig {
-  if (options === null || typeof options !== 'object') throw new TypeError('new Brisk(): options must be an object')
-  const ms = (value: number | undefined, fallback: number, key: string): number => {
-    if (value === undefined) return fallback
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`new Brisk(): ${key} must be a number of milliseconds ≥ 0`)
-    return value
-  }
-  const trust = options.trustProxy ?? false
-  if (typeof trust !== 'boolean' && !(Number.isInteger(trust) && trust >= 0)) {
-    throw new TypeError('new Brisk(): trustProxy must be true, false, or a number of proxies')
-  }
-  return Object.freeze({
-    name: options.name ?? 'brisk',
-    dev: options.dev ?? envDev(),
-    bodyLimit: parseBytes(options.bodyLimit ?? '1mb'),
-    strictSlashes: options.strictSlashes ?? false,
-    trustProxy: trust,
-    requestTimeout: ms(options.requestTimeout, 30_000, 'requestTimeout'),
-    headersTimeout: ms(options.headersTimeout, 10_000, 'headersTimeout'),
-    keepAliveTimeout: ms(options.keepAliveTimeout, 5_000, 'keepAliveTimeout'),
-    maxHeaderSize: ms(options.maxHeaderSize, 16_384, 'maxHeaderSize'),
-    shutdownTimeout: ms(options.shutdownTimeout, 10_000, 'shutdownTimeout'),
-    multipart: resolveMultipartLimits(options.multipart),
-  })
-}
 
 /**
  * A Brisk application.
@@ -138,6 +64,11 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     super('app', config.name, { strictSlashes: config.strictSlashes })
     this.config = config
     this.log = options.logger ?? consoleLogger(config.dev)
+    if (config.accessLog) {
+      const { onRequest, onResponse } = accessLogHooks(this.log)
+      this.onRequest(onRequest)
+      this.onResponse(onResponse)
+    }
   }
 
   /** Whether the app runs in development mode. */
@@ -242,15 +173,19 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * await app.ready()
    */
   ready(): Promise<void> {
-    return (this.#ready ??= this.#prepare())
+    if (this.#ready === null) this.#ready = this.#prepare()
+    return this.#ready
   }
 
   /** @internal `ready()` then `afterStart` listeners and queued tasks: what `fetch`/`inject` wait for. */
   start(): Promise<void> {
-    return (this.#started ??= this.ready().then(async () => {
-      await this.#emit('afterStart')
-      for (const task of this.#queued.splice(0)) this.#run(task)
-    }))
+    if (this.#started === null) {
+      this.#started = this.ready().then(async () => {
+        await this.#emit('afterStart')
+        for (const task of this.#queued.splice(0)) this.#run(task)
+      })
+    }
+    return this.#started
   }
 
   /**
@@ -271,15 +206,16 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const { trackSignals } = await import('./signals')
     const worker = isWorker()
     if (!worker) await this.#emit('mainStart')
-    if (options.signals !== false) trackSignals(this)
     if (workers > 1 && !worker) {
       this.#primary = await startPrimary(workers, this.log, options.tls !== undefined)
+      if (options.signals !== false) trackSignals(this)
       return this.#primary.address
     }
     this.#main = !worker
     await this.ready()
     const { listenNode } = await import('./server')
     this.server = await listenNode(this, options)
+    if (options.signals !== false) trackSignals(this)
     await this.start()
     return this.server.address
   }
@@ -292,10 +228,13 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * process.on('SIGTERM', () => app.close())
    */
   close(): Promise<void> {
-    if (this.#primary !== null) return (this.#closing ??= this.#stopWorkers(this.#primary))
-    // Nothing started, nothing to stop: stop listeners must not tear down what beforeStart never set up.
-    if (this.#ready === null) return Promise.resolve()
-    return (this.#closing ??= this.#shutdown())
+    if (this.#closing === null) {
+      if (this.#primary !== null) this.#closing = this.#stopWorkers(this.#primary)
+      // Nothing started, nothing to stop: stop listeners must not tear down what beforeStart never set up.
+      else if (this.#ready === null) return Promise.resolve()
+      else this.#closing = this.#shutdown()
+    }
+    return this.#closing
   }
 
   async #stopWorkers(primary: PrimaryHandle): Promise<void> {

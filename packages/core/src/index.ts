@@ -11,7 +11,8 @@
 
 // The app and its scopes
 export { Brisk } from './app'
-export type { BriskConfig, BriskOptions, Task } from './app'
+export type { Task } from './app'
+export type { BriskConfig, BriskOptions } from './config'
 export { Blueprint, BlueprintGroup } from './blueprint'
 export type { Mountable } from './blueprint'
 export type { RouteDefinition } from './route-scope'
