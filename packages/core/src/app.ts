@@ -10,7 +10,7 @@ import { runPlan } from './chain'
 import type { TrustProxy } from './client-ip'
 import { type Compiled, compileApp } from './compile'
 import { defaultErrorResponse } from './default-error'
-import { BadRequest, BriskError } from './errors'
+import { BriskError } from './errors'
 import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
 import { accessLogHooks } from './access-log'
 import { type BriskConfig, type BriskOptions, resolveConfig } from './config'
@@ -216,7 +216,12 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const { listenNode } = await import('./server')
     this.server = await listenNode(this, options)
     if (options.signals !== false) trackSignals(this)
-    await this.start()
+    try {
+      await this.start()
+    } catch (error) {
+      await this.close().catch(() => {}) // an afterStart listener failed: do not leave the port bound
+      throw error
+    }
     return this.server.address
   }
 
@@ -283,7 +288,6 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const path = mark === -1 ? url : url.slice(0, mark)
     let plan: RoutePlan = compiled.notFound
     let params = EMPTY_PARAMS
-    let malformed = false
     try {
       const match = compiled.router.find(lookup, path, headers.host as string | undefined)
       if (match !== null) {
@@ -291,12 +295,9 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
         params = match.params
       }
     } catch {
-      malformed = true // a bad percent-escape in a parameter
+      plan = compiled.malformed // a bad percent-escape in a parameter: 400, through the app's error handlers
     }
     const req = new BriskRequest(this, entry, raw, method, url, path, headers, params, plan)
-    if (malformed) {
-      return entry.respond(raw, req, plan.fallback(new BadRequest('The path has a malformed percent-encoding'), req), plan.fallback)
-    }
     const out = runPlan(plan, req)
     if (out instanceof Promise) return respondLater(entry, raw, req, plan, out)
     return entry.respond(raw, req, out, plan.fallback)
@@ -369,7 +370,21 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     walk(this)
     // Stop listeners run in reverse so what started last stops first.
     if (event === 'beforeStop' || event === 'afterStop') scopes.reverse()
-    for (const scope of scopes) for (const listener of scope[kScope].listeners[event]) await listener(this)
+    const stopping = event === 'beforeStop' || event === 'afterStop' || event === 'mainStop'
+    for (const scope of scopes) {
+      for (const listener of scope[kScope].listeners[event]) {
+        if (!stopping) {
+          await listener(this)
+          continue
+        }
+        // A failing stop listener must not keep the server open or skip the others: log it and go on.
+        try {
+          await listener(this)
+        } catch (error) {
+          this.log.error({ err: error, event }, 'stop listener failed')
+        }
+      }
+    }
   }
 
   #run(task: Task): void {
@@ -418,9 +433,10 @@ async function respondLater<Raw, R>(
   } catch (error) {
     result = plan.fallback(error, req) // the runner handles errors itself; this is a last guard
   }
+  const sent = entry.respond(raw, req, result, plan.fallback)
   // Only async routes can have read a body, so only they can have left temporary files behind.
   req.cleanup()
-  return entry.respond(raw, req, result, plan.fallback)
+  return sent
 }
 
 function seal(scope: Scope<any>): void {
