@@ -6,7 +6,7 @@
  * the exact reverse, error handlers nearest scope first.
  */
 import { parseBytes } from './body-parse'
-import { BriskError, HTTPError, MethodNotAllowed, NotFound } from './errors'
+import { BadRequest, BriskError, HTTPError, MethodNotAllowed, NotFound } from './errors'
 import { type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
 import type { BriskRequest } from './request'
 import { empty } from './response'
@@ -22,6 +22,8 @@ import { WS_METHOD } from './websocket'
 export interface Compiled {
   readonly router: Router<RoutePlan>
   readonly notFound: RoutePlan
+  /** Answers a path whose parameter has a malformed percent-escape with 400, through the app's hooks. */
+  readonly malformed: RoutePlan
   readonly names: ReadonlyMap<string, { readonly segments: Segment[]; readonly info: RouteInfo } | null>
   readonly routes: readonly RouteInfo[]
 }
@@ -60,10 +62,21 @@ export function compileApp(app: Scope<any>, defaults: CompileDefaults): Compiled
   const pending: Pending[] = []
   const names = new Map<string, { segments: Segment[]; info: RouteInfo } | null>()
   const explicitNames = new Set<string>()
+  const blueprintNames = new Set<string>()
 
   const visit = (scope: Scope<any>, mount: Mount): void => {
     const state = scope[kScope]
     const chain = [...mount.chain, scope]
+    if (state.kind === 'blueprint') {
+      // A blueprint's name prefixes its route names (`books.show`): two of one name would mix up `urlFor`.
+      if (blueprintNames.has(state.name)) {
+        throw new BriskError(
+          'BRISK_ERR_BLUEPRINT_NAME',
+          `Two blueprints are named "${state.name}"; blueprint names must be unique`,
+        )
+      }
+      blueprintNames.add(state.name)
+    }
     if (state.kind === 'blueprint' || state.kind === 'app') {
       for (const def of state.routes) {
         for (const method of def.methods) pending.push(build(def, method, state, chain, mount, defaults))
@@ -98,14 +111,23 @@ export function compileApp(app: Scope<any>, defaults: CompileDefaults): Compiled
             `Two routes are named "${info.name}": ${known?.info.path ?? 'another path'} and ${info.path}`,
           )
         }
-        // Names guessed from function names may clash; such a name just stops resolving.
-        names.set(info.name, null)
+        // A name given on purpose beats names guessed from function names; guessed names that clash with each
+        // other just stop resolving.
+        if (explicit) {
+          names.set(info.name, { segments: parsePath(info.path), info })
+          explicitNames.add(info.name)
+        } else if (!explicitNames.has(info.name)) {
+          names.set(info.name, null)
+        }
+      } else if (explicit) {
+        explicitNames.add(info.name)
       }
     }
   }
   addAutomatic(router, pending, defaults)
   const notFound = basePlan([app], null, notFoundHandler(router), defaults)
-  return { router, notFound, names, routes: pending.map((p) => p.info) }
+  const malformed = basePlan([app], null, malformedPath, defaults)
+  return { router, notFound, malformed, names, routes: pending.map((p) => p.info) }
 }
 
 function build(
@@ -119,7 +141,8 @@ function build(
   const options = def.options
   const version = options.version ?? mount.version
   const own = state.kind === 'blueprint' ? state.prefix : undefined
-  const path = joinPaths(mount.prefix, version === undefined ? undefined : `/v${version}`, own, def.path)
+  const versionPrefix = version === undefined ? undefined : `/v${version}`
+  const path = requestForm(joinPaths(mount.prefix, versionPrefix, own, def.path))
   const local = options.name ?? guessName(def.handler)
   const name = local === undefined ? undefined : state.kind === 'blueprint' ? `${state.name}.${local}` : local
   const info: RouteInfo = {
@@ -136,6 +159,20 @@ function build(
   const plan = basePlan(chain, info, def.handler, defaults, bodyLimit, options)
   // A websocket route ends in an upgrade, not a response: response middleware has nothing to see.
   return { info, strict, chain, plan: method === WS_METHOD ? Object.freeze({ ...plan, post: null }) : plan }
+}
+
+// What a path segment may hold unencoded (RFC 3986 pchar), plus `%` so that escapes already written stay as they are.
+const UNENCODED = /[^A-Za-z0-9\-._~!$&'()*+,;=:@%]+/g
+
+/**
+ * A pattern's static segments in the form clients send them: the router compares static segments raw, and a
+ * request for `/café` arrives as `/caf%C3%A9`. Parameter segments are left alone (their values are decoded).
+ */
+function requestForm(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? segment : segment.replace(UNENCODED, encodeURIComponent)))
+    .join('/')
 }
 
 function guessName(handler: Handler<any, any>): string | undefined {
@@ -161,6 +198,11 @@ function basePlan(
       addRequestHook: (hook) => void extraPre.push(hook),
       addResponseHook: (hook) => void extraPost.push(hook),
       addErrorHandler: (type, hook) => void extraErrors.push({ type, hook }),
+      wrapHandler: (wrap) => {
+        const wrapped = wrap(handler)
+        if (typeof wrapped !== 'function') throw new TypeError(`wrapHandler(): the wrapper for ${info.path} must return a handler`)
+        handler = wrapped
+      },
     }
     for (const scope of chain) for (const hook of scope[kScope].routeHooks) hook(builder)
   }
@@ -224,6 +266,10 @@ function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
     const allow = httpMethods(router.allowed(req.path, hostOf(req))).join(', ')
     return empty({ status: 204, headers: { allow } })
   }
+}
+
+function malformedPath(): never {
+  throw new BadRequest('The path has a malformed percent-encoding')
 }
 
 function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {

@@ -3,7 +3,7 @@
  * (in `onRoute` hooks and as `req.route`) to learn each other's metadata without importing each other.
  */
 import type { MultipartLimits } from './multipart'
-import type { ErrorHook, RequestHook, ResponseHook } from './types'
+import type { ErrorHook, Handler, RequestHook, ResponseHook } from './types'
 
 /**
  * Options of one route. Plugins add their own members by module augmentation:
@@ -66,4 +66,12 @@ export interface RouteBuilder extends RouteInfo {
   addResponseHook(hook: ResponseHook<any>): void
   /** Adds an error handler that is tried before the scopes' handlers. */
   addErrorHandler(type: abstract new (...args: any[]) => unknown, hook: ErrorHook<any, any>): void
+  /**
+   * Replaces the route's handler with one built around it, once, at start-up (e.g. a template plugin that
+   * renders what the handler returns). Wrappers added later wrap earlier ones.
+   *
+   * @example
+   * route.wrapHandler((inner) => async (req) => render(req, route.options.template!, await inner(req)))
+   */
+  wrapHandler(wrap: (handler: Handler<any, any>) => Handler<any, any>): void
 }
