@@ -27,7 +27,7 @@ export function runPlan(plan: RoutePlan, req: Req): unknown {
     return recover(plan, req, error)
   }
   if (out instanceof Promise) return settle(plan, req, out)
-  return plan.post === null ? out : runPost(plan, req, asBrisk(out), 0)
+  return plan.post === null ? out : startPost(plan, req, out)
 }
 
 function runPre(plan: RoutePlan, req: Req, from: number): unknown {
@@ -53,7 +53,18 @@ async function settle(plan: RoutePlan, req: Req, pending: Promise<unknown>): Pro
   } catch (error) {
     return recover(plan, req, error)
   }
-  return plan.post === null ? out : runPost(plan, req, asBrisk(out), 0)
+  return plan.post === null ? out : startPost(plan, req, out)
+}
+
+/** Response middleware needs a response object; a result that cannot become one (a BigInt) is an error. */
+function startPost(plan: RoutePlan, req: Req, out: unknown): unknown {
+  let res: BriskResponse
+  try {
+    res = asBrisk(out)
+  } catch (error) {
+    return recover(plan, req, error)
+  }
+  return runPost(plan, req, res, 0)
 }
 
 function runPost(plan: RoutePlan, req: Req, res: BriskResponse, from: number): BriskResponse | Promise<BriskResponse> {
@@ -107,7 +118,11 @@ function errorResponse(plan: RoutePlan, req: Req, thrown: unknown): BriskRespons
     return plan.fallback(asError(failure), req)
   }
   if (out instanceof Promise) return settleHandler(plan, req, out)
-  return asBrisk(out)
+  try {
+    return asBrisk(out)
+  } catch (failure) {
+    return plan.fallback(asError(failure), req)
+  }
 }
 
 async function settleHandler(plan: RoutePlan, req: Req, pending: Promise<unknown>): Promise<BriskResponse> {

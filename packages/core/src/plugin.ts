@@ -4,14 +4,21 @@
  * A plugin's `ctx` type parameter is a phantom: it exists only for the compiler, so `app.use(plugin)` can
  * return the app typed with what the plugin adds to `req.ctx`, at no cost at run time.
  */
-import type { Blueprint } from './blueprint'
-import type { Brisk } from './app'
+import type { RouteScope } from './route-scope'
 
-/** The scope a plugin registers into: the app, or a blueprint (then it applies to that blueprint's routes). */
-export type PluginScope = Brisk<any> | Blueprint<any>
+/**
+ * The scope a plugin registers into: the app, or a blueprint (then it applies to that blueprint's routes).
+ * `C` is what the plugin adds to `req.ctx`, so its own middleware sees those fields typed. One shape for both
+ * (a union of the two classes would make their overloaded route methods uncallable); narrow with
+ * `scope instanceof Brisk` for what only the app has (`addTask`, `blueprint`, `log`).
+ */
+export type PluginScope<C extends object = {}> = RouteScope<{ ctx: C }> & {
+  /** Registers another plugin on the same scope. */
+  use<O, D extends object>(plugin: Plugin<O, D>, ...[options]: PluginOptionsArg<O>): unknown
+}
 
-/** What `definePlugin` takes. */
-export interface PluginDefinition<O> {
+/** What `definePlugin` takes. `C` is what the plugin adds to `req.ctx`. */
+export interface PluginDefinition<O, C extends object = {}> {
   /** A unique name, e.g. `@brisk/cors`; a plugin is registered at most once per scope. */
   name: string
   /** The range of `@brisk/core` versions it works with, checked at start-up, e.g. `>=26.11.0`. */
@@ -19,11 +26,11 @@ export interface PluginDefinition<O> {
   /** Names of plugins that must be registered before it, in this scope or an enclosing one. */
   dependencies?: readonly string[]
   /** Adds middleware, routes, listeners, `onRoute` hooks; may be async: the app awaits it before serving. */
-  register(scope: PluginScope, options: O): void | Promise<void>
+  register(scope: PluginScope<C>, options: O): void | Promise<void>
 }
 
 /** A plugin made by {@link definePlugin}. `O` is its options, `C` what it adds to `req.ctx`. */
-export interface Plugin<O = void, C extends object = {}> extends Readonly<PluginDefinition<O>> {
+export interface Plugin<O = void, C extends object = {}> extends Readonly<PluginDefinition<O, C>> {
   /** Type-level only: never set. */
   readonly ' ctx'?: C
 }
@@ -44,7 +51,9 @@ export type PluginOptionsArg<O> = undefined extends O ? [options?: O] : [options
  *   },
  * })
  */
-export function definePlugin<O = void, C extends object = {}>(definition: PluginDefinition<O>): Plugin<O, C> {
+export function definePlugin<O = void, C extends object = {}>(
+  definition: PluginDefinition<O, C>,
+): Plugin<O, C> {
   if (typeof definition?.name !== 'string' || definition.name.length === 0) {
     throw new TypeError('definePlugin(): `name` must be a non-empty string')
   }
