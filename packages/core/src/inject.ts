@@ -78,7 +78,12 @@ export async function injectRequest(app: Brisk<any>, options: InjectOptions): Pr
     throw new TypeError('inject(): `url` must be a path starting with "/"')
   }
   const headers: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    const key = name.toLowerCase()
+    // A repeated header arrives joined, as node:http and fetch hand it over (cookies with `; `).
+    headers[key] =
+      Array.isArray(value) && key !== 'set-cookie' ? value.join(key === 'cookie' ? '; ' : ', ') : value
+  }
   headers.host ??= 'localhost'
   let body: Uint8Array | null = null
   const given = options.body

@@ -28,7 +28,6 @@ export interface RequestRoute {
   readonly multipart: ResolvedMultipartLimits
 }
 
-const UNSET: unique symbol = Symbol('unset')
 const decoder = new TextDecoder()
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
 
@@ -63,7 +62,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   #ctx: C | undefined = undefined
   #id: string | undefined = undefined
   #bytes: Promise<Uint8Array> | undefined = undefined
-  #json: unknown = UNSET
+  #json: Promise<unknown> | undefined = undefined
   #form: Promise<ParsedForm> | undefined = undefined
   #temporary: string[] | null = null
 
@@ -164,8 +163,12 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
    * @example
    * const { title } = await req.json<{ title: string }>()
    */
-  async json<T = unknown>(): Promise<T> {
-    if (this.#json !== UNSET) return this.#json as T
+  json<T = unknown>(): Promise<T> {
+    // The promise is kept, not the value, so concurrent calls share one parse (and one error).
+    return (this.#json ??= this.#readJSON()) as Promise<T>
+  }
+
+  async #readJSON(): Promise<unknown> {
     const type = mediaType(headerValue(this.headers['content-type']))
     if (!isJSONType(type)) {
       throw new UnsupportedMediaType(`Expected a JSON body (application/json), got ${type || 'no content type'}`, {
@@ -175,7 +178,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
     const body = await this.text()
     if (body.length === 0) throw new BadRequest('The JSON body is empty', { code: 'BRISK_ERR_JSON_EMPTY' })
     try {
-      this.#json = parseJSON(body)
+      return parseJSON(body)
     } catch (error) {
       const poisoned = (error as { code?: string }).code === 'BRISK_ERR_JSON_POISONED'
       throw new BadRequest(poisoned ? 'The JSON body has a forbidden key (__proto__ or constructor.prototype)' : 'The body is not valid JSON', {
@@ -183,7 +186,6 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
         cause: error,
       })
     }
-    return this.#json as T
   }
 
   /**

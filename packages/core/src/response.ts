@@ -63,7 +63,10 @@ const HTML_TYPE = 'text/html; charset=utf-8'
 function init(status: ResponseInit | number | undefined, fallback: number): [number, Record<string, string | string[]>] {
   if (status === undefined) return [fallback, {}]
   if (typeof status === 'number') return [status, {}]
-  return [status.status ?? fallback, { ...status.headers }]
+  // Lower-cased, so a caller's `Content-Type` replaces the helper's default instead of doubling it.
+  const headers: Record<string, string | string[]> = {}
+  for (const name in status.headers) headers[name.toLowerCase()] = status.headers[name]!
+  return [status.status ?? fallback, headers]
 }
 
 /**
@@ -113,7 +116,7 @@ export function redirect(location: string, status: ResponseInit | number = 302):
   if (/[\r\n]/.test(location)) throw new TypeError('redirect(): the location must not contain CR or LF')
   const [code, headers] = init(status, 302)
   if (code < 300 || code > 399) throw new RangeError(`redirect(): status must be 3xx, got ${code}`)
-  headers.location = encodeURI(decodeURIComponentSafe(location))
+  headers.location = encodeLocation(location)
   return new BriskResponse(null, code, headers)
 }
 
@@ -128,12 +131,14 @@ export function empty(status?: ResponseInit | number): BriskResponse {
   return new BriskResponse(null, code, headers)
 }
 
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURI(value)
-  } catch {
-    return value
-  }
+// Encodes what a URL may not hold (spaces, non-ASCII) but keeps valid `%XX` escapes, so an already encoded
+// location is not encoded twice (`?q=a%26b` must not become `?q=a%2526b`); `[`/`]` stay for IPv6 hosts.
+function encodeLocation(value: string): string {
+  return value.replace(/%[0-9A-Fa-f]{2}|[^%]+|%/g, (part) =>
+    part.length === 3 && part.charCodeAt(0) === 0x25
+      ? part
+      : encodeURI(part).replace(/%5B/g, '[').replace(/%5D/g, ']'),
+  )
 }
 
 /**
