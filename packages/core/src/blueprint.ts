@@ -14,19 +14,30 @@ export interface Mountable<C extends object = {}> {
   readonly ' needs'?: (ctx: C) => void
 }
 
+/**
+ * What mountables need together. `T[' needs']` is a union of functions, and calling a union of functions takes
+ * the intersection of their parameters: one conditional, no recursion over the members.
+ */
+export type NeedsOf<T extends Mountable<any>> =
+  NonNullable<T[' needs']> extends (ctx: infer C extends object) => void ? C : {}
+
 const NAME = /^[A-Za-z_][\w-]*$/
 
 /**
  * A set of routes with a shared prefix, middleware, error handlers and plugins. Declare what it needs from
  * the app's plugins in the type parameter; mounting it on an app that lacks them fails to type-check.
+ * `N` is what it needs from the app: its ctx minus what it registers itself with `use()`.
  *
  * @example
  * const books = new Blueprint<{ ctx: SessionCtx }>('books', { prefix: '/books' })
  * books.get('/:id<int>', { name: 'show' }, (req) => ({ id: req.params.id, visits: req.ctx.session.visits }))
  * app.blueprint(books) // app.urlFor('books.show', { id: 1 }) === '/books/1'
  */
-export class Blueprint<E extends Env = {}> extends RouteScope<E> implements Mountable<CtxOf<E>> {
-  declare readonly ' needs'?: (ctx: CtxOf<E>) => void
+export class Blueprint<E extends Env = {}, N extends object = CtxOf<E>>
+  extends RouteScope<E>
+  implements Mountable<N>
+{
+  declare readonly ' needs'?: (ctx: N) => void
 
   constructor(name: string, options: ScopeOptions = {}) {
     if (typeof name !== 'string' || !NAME.test(name)) {
@@ -41,9 +52,12 @@ export class Blueprint<E extends Env = {}> extends RouteScope<E> implements Moun
    * @example
    * const admin = new Blueprint('admin').use(session, { secret })
    */
-  use<O, C extends object>(plugin: Plugin<O, C>, ...[options]: PluginOptionsArg<O>): Blueprint<{ ctx: CtxOf<E> & C }> {
+  use<O, C extends object>(
+    plugin: Plugin<O, C>,
+    ...[options]: PluginOptionsArg<O>
+  ): Blueprint<{ ctx: CtxOf<E> & C }, N> {
     this.usePlugin(plugin, options)
-    return this as unknown as Blueprint<{ ctx: CtxOf<E> & C }>
+    return this as unknown as Blueprint<{ ctx: CtxOf<E> & C }, N>
   }
 
   /**
@@ -52,11 +66,11 @@ export class Blueprint<E extends Env = {}> extends RouteScope<E> implements Moun
    * @example
    * app.blueprint(Blueprint.group([books, authors], { prefix: '/api', version: 1 })) // /api/v1/books/…
    */
-  static group<C extends object = {}>(
-    items: readonly (Mountable<C> & Scope<any>)[],
+  static group<T extends Mountable<any> & Scope<any> = never>(
+    items: readonly T[],
     options: ScopeOptions & { name?: string } = {},
-  ): BlueprintGroup<{ ctx: C }> {
-    return new BlueprintGroup<{ ctx: C }>(items, options)
+  ): BlueprintGroup<{ ctx: NeedsOf<T> }> {
+    return new BlueprintGroup<{ ctx: NeedsOf<T> }>(items, options)
   }
 }
 

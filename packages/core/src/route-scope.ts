@@ -7,7 +7,7 @@ import { parsePath } from './router/path'
 import { assertFunction, kScope, Scope } from './scope'
 import { checkStaticFolder, resolveStaticOptions, type StaticOptions, staticHandler } from './static'
 import type { CtxOf, Env, Handler, PathParams } from './types'
-import { type HTTPMethodView, viewMethods } from './view'
+import { viewMethods } from './view'
 import { type WebSocketHandler, type WebSocketOptions, WebSocketRoute, WS_METHOD } from './websocket'
 
 /** `app.route()`'s argument: a path, its methods, a handler, and route options. */
@@ -16,6 +16,20 @@ export interface RouteDefinition<P extends string, C extends object> extends Rou
   /** One method or several. @default ['GET'] */
   methods?: string | readonly string[]
   handler: Handler<PathParams<P>, C>
+}
+
+/**
+ * What `view()` checks a view against. Function-typed properties, not methods: a method's parameter is compared
+ * both ways, which would let through a view that reads a plugin's ctx or a parameter the path does not have.
+ */
+export interface ViewRoutes<P, C extends object> {
+  get?: Handler<P, C>
+  head?: Handler<P, C>
+  post?: Handler<P, C>
+  put?: Handler<P, C>
+  patch?: Handler<P, C>
+  delete?: Handler<P, C>
+  options?: Handler<P, C>
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -97,7 +111,7 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
    */
   view<P extends string>(
     path: P,
-    view: HTTPMethodView<PathParams<P>, CtxOf<E>> | (new () => HTTPMethodView<PathParams<P>, CtxOf<E>>),
+    view: ViewRoutes<PathParams<P>, CtxOf<E>> | (new () => ViewRoutes<PathParams<P>, CtxOf<E>>),
     options: RouteOptions = {},
   ): this {
     const instance = typeof view === 'function' ? new view() : view
@@ -107,10 +121,11 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
       const method = target[verb]
       if (typeof method !== 'function') continue
       found++
-      // Every verb shares the path, so one name serves `urlFor` for all of them (as in Sanic).
-      const name = options.name ?? instance.constructor.name
-      // The handler is made once, here at registration, not per request.
-      this.add([verb.toUpperCase()], path, { ...options, name }, method.bind(instance))
+      // The handler is made once, here at registration, not per request. It takes the class's name, so every
+      // verb shares one name for `urlFor` (as in Sanic), inferred like a function handler's name.
+      const handler = method.bind(instance)
+      Object.defineProperty(handler, 'name', { value: instance.constructor.name })
+      this.add([verb.toUpperCase()], path, options, handler)
     }
     if (found === 0)
       throw new TypeError(
@@ -143,12 +158,10 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
       maxQueued,
     })
     // The plan's handler is made once here; it hands the route to the upgrade entry.
-    return this.add(
-      [WS_METHOD],
-      path,
-      { ...route, name: route.name ?? (handler.name || undefined) },
-      () => target,
-    )
+    const start = (): WebSocketRoute => target
+    // Named after the handler, so the route's name is inferred as for any other route (a clash is no error).
+    Object.defineProperty(start, 'name', { value: handler.name })
+    return this.add([WS_METHOD], path, route, start)
   }
 
   /**
@@ -173,13 +186,26 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
   /** @internal Validates and records a route. */
   protected add(methods: string[], path: string, a: unknown, b: unknown): this {
     this.guardOpen('route')
-    const [options, handler] = b === undefined ? [{}, a] : [a, b]
+    // `get(path, options)` with the handler forgotten must not take the options for the handler.
+    const [options, handler] = b === undefined && (a === null || typeof a !== 'object') ? [{}, a] : [a, b]
     if (typeof path !== 'string')
       throw new TypeError(`route(): the path must be a string, got ${typeof path}`)
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`route(): the options of ${path} must be an object`)
     }
-    assertFunction(handler, `route ${path}`)
+    if (typeof handler !== 'function') {
+      throw new TypeError(`route(): the handler of ${path} must be a function, got ${typeof handler}`)
+    }
+    const { version, host } = options as RouteOptions
+    if (host !== undefined && typeof host !== 'string') {
+      throw new TypeError(`route(): the host of ${path} must be a string, got ${typeof host}`)
+    }
+    if (version !== undefined && !/^[\w.-]+$/.test(String(version))) {
+      throw new TypeError(
+        `route(): the version of ${path} must be a number or a word, got ${String(version)}`,
+      )
+    }
+    if (methods.length === 0) throw new TypeError(`route(): the route ${path} has no methods`)
     for (const method of methods) {
       if (typeof method !== 'string' || !TOKEN.test(method)) {
         throw new TypeError(`route(): ${JSON.stringify(method)} is not an HTTP method (route ${path})`)

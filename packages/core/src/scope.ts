@@ -76,7 +76,9 @@ export abstract class Scope<E extends Env = {}> {
   readonly [kScope]: ScopeState
 
   constructor(kind: ScopeState['kind'], name: string, options: ScopeOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${kind} "${name}": options must be an object`)
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`${kind} "${name}": options must be an object`)
+    }
     for (const key of ['prefix', 'host'] as const) {
       if (options[key] !== undefined && typeof options[key] !== 'string') {
         throw new TypeError(`${kind} "${name}": ${key} must be a string, got ${typeof options[key]}`)
