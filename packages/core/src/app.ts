@@ -4,16 +4,17 @@
  */
 import satisfies from 'semver/functions/satisfies.js'
 import validRange from 'semver/ranges/valid.js'
+import { accessLogHooks } from './access-log'
 import type { Entry } from './adapter'
 import { adopt, type Mountable } from './blueprint'
 import { runPlan } from './chain'
 import type { TrustProxy } from './client-ip'
+import type { PrimaryHandle } from './cluster'
 import { type Compiled, compileApp } from './compile'
+import { type BriskConfig, type BriskOptions, resolveConfig } from './config'
 import { defaultErrorResponse } from './default-error'
 import { BriskError } from './errors'
 import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
-import { accessLogHooks } from './access-log'
-import { type BriskConfig, type BriskOptions, resolveConfig } from './config'
 import { consoleLogger, type Logger } from './logger'
 import type { Plugin, PluginOptionsArg } from './plugin'
 import { BriskRequest, type RequestHost } from './request'
@@ -22,7 +23,6 @@ import type { RoutePlan } from './route-plan'
 import { RouteScope } from './route-scope'
 import { buildPath, UrlParamsError } from './router/path'
 import { kScope, type ListenerEvent, type Scope } from './scope'
-import type { PrimaryHandle } from './cluster'
 import type { ListenOptions, ServerHandle } from './server'
 import type { CtxOf, Env } from './types'
 import { VERSION } from './version'
@@ -87,7 +87,10 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * @example
    * const app = new Brisk().use(timing, { header: 'x-time' })
    */
-  use<O, C extends object>(plugin: Plugin<O, C>, ...[options]: PluginOptionsArg<O>): Brisk<{ ctx: CtxOf<E> & C }> {
+  use<O, C extends object>(
+    plugin: Plugin<O, C>,
+    ...[options]: PluginOptionsArg<O>
+  ): Brisk<{ ctx: CtxOf<E> & C }> {
     this.usePlugin(plugin, options)
     return this as unknown as Brisk<{ ctx: CtxOf<E> & C }>
   }
@@ -102,7 +105,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   blueprint(item: Mountable<CtxOf<E>> & Scope<any>): this {
     this.guardOpen('blueprint')
     const kind = item?.[kScope]?.kind
-    if (kind !== 'blueprint' && kind !== 'group') throw new TypeError('app.blueprint(): expected a Blueprint or a group')
+    if (kind !== 'blueprint' && kind !== 'group')
+      throw new TypeError('app.blueprint(): expected a Blueprint or a group')
     adopt(this, item)
     return this
   }
@@ -115,11 +119,16 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    */
   urlFor(name: string, params: Record<string, unknown> = {}, query?: Record<string, unknown>): string {
     const compiled = this.#compiled
-    if (compiled === null) throw new BriskError('BRISK_ERR_NOT_STARTED', 'urlFor(): routes are known once the app has started')
+    if (compiled === null)
+      throw new BriskError('BRISK_ERR_NOT_STARTED', 'urlFor(): routes are known once the app has started')
     const entry = compiled.names.get(name)
-    if (entry === undefined) throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): no route is named "${name}"`)
+    if (entry === undefined)
+      throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): no route is named "${name}"`)
     if (entry === null) {
-      throw new BriskError('BRISK_ERR_URL_NAME', `urlFor(): "${name}" names several routes; give them explicit names`)
+      throw new BriskError(
+        'BRISK_ERR_URL_NAME',
+        `urlFor(): "${name}" names several routes; give them explicit names`,
+      )
     }
     for (const key in params) {
       // A misspelt or misplaced key would otherwise vanish from the URL without a word.
@@ -323,11 +332,17 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     for (let i = 0; i < state.plugins.length; i++) {
       const { plugin, options } = state.plugins[i]!
       if (here.includes(plugin.name)) {
-        throw new BriskError('BRISK_ERR_PLUGIN_DUPLICATE', `Plugin "${plugin.name}" is registered twice on ${where}`)
+        throw new BriskError(
+          'BRISK_ERR_PLUGIN_DUPLICATE',
+          `Plugin "${plugin.name}" is registered twice on ${where}`,
+        )
       }
       if (plugin.core !== undefined) {
         if (validRange(plugin.core) === null) {
-          throw new BriskError('BRISK_ERR_PLUGIN_CORE_VERSION', `Plugin "${plugin.name}" has an invalid core range "${plugin.core}"`)
+          throw new BriskError(
+            'BRISK_ERR_PLUGIN_CORE_VERSION',
+            `Plugin "${plugin.name}" has an invalid core range "${plugin.core}"`,
+          )
         }
         if (!satisfies(VERSION, plugin.core, { includePrerelease: true })) {
           throw new BriskError(
@@ -350,9 +365,13 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
         await plugin.register(scope as never, options)
       } catch (error) {
         if (error instanceof BriskError) throw error
-        throw new BriskError('BRISK_ERR_PLUGIN_REGISTER', `Plugin "${plugin.name}" failed to register on ${where}: ${String((error as Error)?.message ?? error)}`, {
-          cause: error,
-        })
+        throw new BriskError(
+          'BRISK_ERR_PLUGIN_REGISTER',
+          `Plugin "${plugin.name}" failed to register on ${where}: ${String((error as Error)?.message ?? error)}`,
+          {
+            cause: error,
+          },
+        )
       }
       // Plugins that this one registered come right after it, before the plugins used after it, so a later
       // plugin can depend on them.

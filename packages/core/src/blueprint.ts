@@ -41,7 +41,9 @@ export class Blueprint<E extends Env = {}, N extends object = CtxOf<E>>
 
   constructor(name: string, options: ScopeOptions = {}) {
     if (typeof name !== 'string' || !NAME.test(name)) {
-      throw new TypeError(`Blueprint: the name must be a word (letters, digits, _ or -), got ${JSON.stringify(name)}`)
+      throw new TypeError(
+        `Blueprint: the name must be a word (letters, digits, _ or -), got ${JSON.stringify(name)}`,
+      )
     }
     super('blueprint', name, options)
   }
@@ -88,7 +90,8 @@ export class BlueprintGroup<E extends Env = {}> extends Scope<E> implements Moun
 
   constructor(items: readonly Scope<any>[], options: ScopeOptions & { name?: string } = {}) {
     super('group', options.name ?? `group${++groupCount}`, options)
-    if (!Array.isArray(items)) throw new TypeError('Blueprint.group(): expected an array of blueprints or groups')
+    if (!Array.isArray(items))
+      throw new TypeError('Blueprint.group(): expected an array of blueprints or groups')
     for (const item of items) this.add(item)
   }
 

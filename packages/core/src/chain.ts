@@ -40,7 +40,12 @@ function runPre(plan: RoutePlan, req: Req, from: number): unknown {
   return plan.handler(req)
 }
 
-async function resumePre(plan: RoutePlan, req: Req, pending: Promise<unknown>, next: number): Promise<unknown> {
+async function resumePre(
+  plan: RoutePlan,
+  req: Req,
+  pending: Promise<unknown>,
+  next: number,
+): Promise<unknown> {
   const out = await pending
   if (out !== undefined && out !== null) return out
   return runPre(plan, req, next)
@@ -67,7 +72,12 @@ function startPost(plan: RoutePlan, req: Req, out: unknown): unknown {
   return runPost(plan, req, res, 0)
 }
 
-function runPost(plan: RoutePlan, req: Req, res: BriskResponse, from: number): BriskResponse | Promise<BriskResponse> {
+function runPost(
+  plan: RoutePlan,
+  req: Req,
+  res: BriskResponse,
+  from: number,
+): BriskResponse | Promise<BriskResponse> {
   const hooks = plan.post!
   for (let i = from; i < hooks.length; i++) {
     let out: unknown

@@ -200,7 +200,8 @@ function basePlan(
       addErrorHandler: (type, hook) => void extraErrors.push({ type, hook }),
       wrapHandler: (wrap) => {
         const wrapped = wrap(handler)
-        if (typeof wrapped !== 'function') throw new TypeError(`wrapHandler(): the wrapper for ${info.path} must return a handler`)
+        if (typeof wrapped !== 'function')
+          throw new TypeError(`wrapHandler(): the wrapper for ${info.path} must return a handler`)
         handler = wrapped
       },
     }
@@ -223,7 +224,10 @@ function basePlan(
     errors: errors.length > 0 ? errors : null,
     fallback: defaults.fallback,
     bodyLimit,
-    multipart: options.multipart === undefined ? defaults.multipart : resolveMultipartLimits(options.multipart, defaults.multipart),
+    multipart:
+      options.multipart === undefined
+        ? defaults.multipart
+        : resolveMultipartLimits(options.multipart, defaults.multipart),
   })
 }
 

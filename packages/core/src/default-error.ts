@@ -57,5 +57,7 @@ export function defaultErrorResponse(
  */
 export function asError(value: unknown): Error {
   if (value instanceof Error) return value
-  return new Error(`A non-Error value was thrown (${value === null ? 'null' : typeof value})`, { cause: value })
+  return new Error(`A non-Error value was thrown (${value === null ? 'null' : typeof value})`, {
+    cause: value,
+  })
 }

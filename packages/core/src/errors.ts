@@ -57,7 +57,8 @@ export class HTTPError extends Error {
     super(message ?? '', options.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
     this.status = status
-    this.code = options.code ?? defaultCodes[status] ?? (status < 500 ? 'BRISK_ERR_CLIENT' : 'BRISK_ERR_SERVER')
+    this.code =
+      options.code ?? defaultCodes[status] ?? (status < 500 ? 'BRISK_ERR_CLIENT' : 'BRISK_ERR_SERVER')
     this.expose = options.expose ?? status < 500
     this.headers = options.headers
     this.extensions = options.extensions

@@ -9,42 +9,15 @@
  * await app.listen({ port: 8000 })
  */
 
+export type { Task } from './app'
 // The app and its scopes
 export { Brisk } from './app'
-export type { Task } from './app'
-export type { BriskConfig, BriskOptions } from './config'
-export { Blueprint, BlueprintGroup } from './blueprint'
 export type { Mountable, NeedsOf } from './blueprint'
-export type { RouteDefinition, ViewRoutes } from './route-scope'
-export type { Listener, ListenerEvent, ScopeOptions } from './scope'
-export { HTTPMethodView } from './view'
-
-// WebSockets
-export type {
-  BriskWebSocket,
-  WebSocketHandler,
-  WebSocketMessage,
-  WebSocketOptions,
-} from './websocket'
-
-// Routes
-export type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
-export { RoutePatternError } from './router/path'
-
-// Request and response
-export { BriskRequest } from './request'
-export type { RequestHost } from './request'
-export { BriskResponse, empty, html, json, redirect, text } from './response'
-export { file } from './static'
-export { formatEvent, sse, stream } from './stream'
-export type { ServerSentEvent, SSEOptions, SSESend, StreamWrite } from './stream'
-export type { StaticOptions } from './static'
-export type { FileOptions } from './static-files'
-export type { ResponseBody, ResponseInit } from './response'
-export type { CookieOptions } from './cookies'
+export { Blueprint, BlueprintGroup } from './blueprint'
 export type { TrustProxy } from './client-ip'
-export type { MultipartLimits, UploadedFile } from './multipart'
-
+export type { BriskConfig, BriskOptions } from './config'
+export type { CookieOptions } from './cookies'
+export type { HTTPErrorOptions } from './errors'
 // Errors
 export {
   abort,
@@ -64,19 +37,31 @@ export {
   UnprocessableEntity,
   UnsupportedMediaType,
 } from './errors'
-export type { HTTPErrorOptions } from './errors'
-
-// Plugins
-export { definePlugin } from './plugin'
-export type { Plugin, PluginDefinition, PluginOptionsArg, PluginScope } from './plugin'
-
 // Entries
 export type { InjectOptions, InjectResponse } from './inject'
-export type { ListenOptions, ServerHandle } from './server'
-
+export type { Logger } from './logger'
 // Logging and types
 export { consoleLogger } from './logger'
-export type { Logger } from './logger'
+export type { MultipartLimits, UploadedFile } from './multipart'
+export type { Plugin, PluginDefinition, PluginOptionsArg, PluginScope } from './plugin'
+// Plugins
+export { definePlugin } from './plugin'
+export type { RequestHost } from './request'
+// Request and response
+export { BriskRequest } from './request'
+export type { ResponseBody, ResponseInit } from './response'
+export { BriskResponse, empty, html, json, redirect, text } from './response'
+// Routes
+export type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
+export type { RouteDefinition, ViewRoutes } from './route-scope'
+export { RoutePatternError } from './router/path'
+export type { Listener, ListenerEvent, ScopeOptions } from './scope'
+export type { ListenOptions, ServerHandle } from './server'
+export type { StaticOptions } from './static'
+export { file } from './static'
+export type { FileOptions } from './static-files'
+export type { ServerSentEvent, SSEOptions, SSESend, StreamWrite } from './stream'
+export { formatEvent, sse, stream } from './stream'
 export type {
   CtxOf,
   Env,
@@ -89,3 +74,11 @@ export type {
   ResponseHook,
 } from './types'
 export { VERSION } from './version'
+export { HTTPMethodView } from './view'
+// WebSockets
+export type {
+  BriskWebSocket,
+  WebSocketHandler,
+  WebSocketMessage,
+  WebSocketOptions,
+} from './websocket'

@@ -74,7 +74,12 @@ const injectEntry: Entry<Raw, BriskResponse> = {
  * const res = await injectRequest(app, { url: '/health' })
  */
 export async function injectRequest(app: Brisk<any>, options: InjectOptions): Promise<InjectResponse> {
-  if (options === null || typeof options !== 'object' || typeof options.url !== 'string' || !options.url.startsWith('/')) {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    typeof options.url !== 'string' ||
+    !options.url.startsWith('/')
+  ) {
     throw new TypeError('inject(): `url` must be a path starting with "/"')
   }
   const headers: Record<string, string | string[]> = {}
@@ -97,7 +102,10 @@ export async function injectRequest(app: Brisk<any>, options: InjectOptions): Pr
   const method = (options.method ?? 'GET').toUpperCase()
   const raw: Raw = { body, remoteAddress: options.remoteAddress ?? '127.0.0.1' }
   const res = await app.handle(injectEntry, raw, method, options.url, headers)
-  const rawBody = method === 'HEAD' || res.status === 204 || res.status === 304 ? new Uint8Array(0) : await readAll(res.body)
+  const rawBody =
+    method === 'HEAD' || res.status === 204 || res.status === 304
+      ? new Uint8Array(0)
+      : await readAll(res.body)
   const text = decoder.decode(rawBody)
   const out: Record<string, string | string[]> = {}
   for (const name in res.headers) out[name] = res.headers[name]!

@@ -69,7 +69,12 @@ async function* bodyStream(res: Res, limit: number): AsyncIterable<Uint8Array> {
   }
 }
 
-function writeBody(res: Res, status: number, headers: Record<string, string | string[]>, body: string | Uint8Array): void {
+function writeBody(
+  res: Res,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: string | Uint8Array,
+): void {
   if (headers['content-length'] === undefined) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
   }
@@ -106,7 +111,12 @@ async function pipeStream(res: Res, stream: ReadableStream<Uint8Array>): Promise
 export function writeBrisk(res: Res, r: BriskResponse): void {
   const body = r.body
   if (body === null) {
-    if (r.headers['content-length'] === undefined && r.status !== 204 && r.status !== 304 && r.status >= 200) {
+    if (
+      r.headers['content-length'] === undefined &&
+      r.status !== 204 &&
+      r.status !== 304 &&
+      r.status >= 200
+    ) {
       r.headers['content-length'] = '0'
     }
     res.writeHead(r.status, r.headers)
@@ -120,18 +130,22 @@ export function writeBrisk(res: Res, r: BriskResponse): void {
 }
 
 function respond(res: Res, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
-  if (typeof result === 'string') return writeBody(res, 200, { 'content-type': contentTypes.text }, result)
-  if (result instanceof BriskResponse) return writeBrisk(res, result)
-  if (result === undefined) return writeBrisk(res, new BriskResponse(null, 204, {}))
-  if (result instanceof Response) return writeBrisk(res, fromWebResponse(result))
-  if (result instanceof Uint8Array) {
-    return writeBody(res, 200, { 'content-type': 'application/octet-stream' }, result)
-  }
+  if (typeof result === 'string') writeBody(res, 200, { 'content-type': contentTypes.text }, result)
+  else if (result instanceof BriskResponse) writeBrisk(res, result)
+  else if (result === undefined) writeBrisk(res, new BriskResponse(null, 204, {}))
+  else if (result instanceof Response) writeBrisk(res, fromWebResponse(result))
+  else if (result instanceof Uint8Array)
+    writeBody(res, 200, { 'content-type': 'application/octet-stream' }, result)
+  else writeJSON(res, req, result, fallback)
+}
+
+function writeJSON(res: Res, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
   let body: string
   try {
     body = JSON.stringify(result)
   } catch (error) {
-    return writeBrisk(res, fallback(error, req))
+    writeBrisk(res, fallback(error, req)) // a BigInt or a cycle: a 500, not a crash
+    return
   }
   writeBody(res, 200, { 'content-type': contentTypes.json }, body)
 }

@@ -58,10 +58,14 @@ export function definePlugin<O = void, C extends object = {}>(
     throw new TypeError('definePlugin(): `name` must be a non-empty string')
   }
   if (typeof definition.register !== 'function') {
-    throw new TypeError(`definePlugin(): plugin "${definition.name}" needs a register(scope, options) function`)
+    throw new TypeError(
+      `definePlugin(): plugin "${definition.name}" needs a register(scope, options) function`,
+    )
   }
   if (definition.dependencies !== undefined && !Array.isArray(definition.dependencies)) {
-    throw new TypeError(`definePlugin(): plugin "${definition.name}" has dependencies that are not an array of names`)
+    throw new TypeError(
+      `definePlugin(): plugin "${definition.name}" has dependencies that are not an array of names`,
+    )
   }
   return Object.freeze({ ...definition, dependencies: Object.freeze([...(definition.dependencies ?? [])]) })
 }

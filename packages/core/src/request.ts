@@ -8,8 +8,8 @@ import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
 import { BadRequest, UnsupportedMediaType } from './errors'
 import type { Logger } from './logger'
-import { preferredType } from './negotiate'
 import type { ParsedForm, ResolvedMultipartLimits, UploadedFile } from './multipart'
+import { preferredType } from './negotiate'
 import type { RouteInfo } from './route-info'
 
 /** What a request needs from its app; kept narrow so the request does not depend on the app class. */
@@ -130,7 +130,8 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   get protocol(): 'http' | 'https' {
     if (this.app.trustProxy !== false) {
       const forwarded = headerValue(this.headers['x-forwarded-proto'])
-      if (forwarded !== undefined) return forwarded.split(',')[0]!.trim().toLowerCase() === 'https' ? 'https' : 'http'
+      if (forwarded !== undefined)
+        return forwarded.split(',')[0]!.trim().toLowerCase() === 'https' ? 'https' : 'http'
     }
     return this.#adapter.protocol(this.#raw)
   }
@@ -171,9 +172,12 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   async #readJSON(): Promise<unknown> {
     const type = mediaType(headerValue(this.headers['content-type']))
     if (!isJSONType(type)) {
-      throw new UnsupportedMediaType(`Expected a JSON body (application/json), got ${type || 'no content type'}`, {
-        code: 'BRISK_ERR_JSON_CONTENT_TYPE',
-      })
+      throw new UnsupportedMediaType(
+        `Expected a JSON body (application/json), got ${type || 'no content type'}`,
+        {
+          code: 'BRISK_ERR_JSON_CONTENT_TYPE',
+        },
+      )
     }
     const body = await this.text()
     if (body.length === 0) throw new BadRequest('The JSON body is empty', { code: 'BRISK_ERR_JSON_EMPTY' })
@@ -181,10 +185,15 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
       return parseJSON(body)
     } catch (error) {
       const poisoned = (error as { code?: string }).code === 'BRISK_ERR_JSON_POISONED'
-      throw new BadRequest(poisoned ? 'The JSON body has a forbidden key (__proto__ or constructor.prototype)' : 'The body is not valid JSON', {
-        code: poisoned ? 'BRISK_ERR_JSON_POISONED' : 'BRISK_ERR_JSON_MALFORMED',
-        cause: error,
-      })
+      throw new BadRequest(
+        poisoned
+          ? 'The JSON body has a forbidden key (__proto__ or constructor.prototype)'
+          : 'The body is not valid JSON',
+        {
+          code: poisoned ? 'BRISK_ERR_JSON_POISONED' : 'BRISK_ERR_JSON_MALFORMED',
+          cause: error,
+        },
+      )
     }
   }
 
@@ -226,7 +235,8 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   async #readForm(): Promise<ParsedForm> {
     const raw = headerValue(this.headers['content-type'])
     const type = mediaType(raw)
-    if (type === 'application/x-www-form-urlencoded') return { fields: parseQuery(await this.text()), files: Object.create(null) }
+    if (type === 'application/x-www-form-urlencoded')
+      return { fields: parseQuery(await this.text()), files: Object.create(null) }
     if (type === 'multipart/form-data') {
       const { parseMultipart } = await import('./multipart-parse')
       const track = (path: string): void => {

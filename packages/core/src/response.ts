@@ -51,7 +51,10 @@ export class BriskResponse {
   }
 
   /** Tells the client to drop a cookie (same `path` and `domain` as when it was set). @example res.deleteCookie('sid') */
-  deleteCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {}): this {
+  deleteCookie(
+    name: string,
+    options: Pick<CookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {},
+  ): this {
     return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) })
   }
 }
@@ -60,7 +63,10 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 const HTML_TYPE = 'text/html; charset=utf-8'
 
-function init(status: ResponseInit | number | undefined, fallback: number): [number, Record<string, string | string[]>] {
+function init(
+  status: ResponseInit | number | undefined,
+  fallback: number,
+): [number, Record<string, string | string[]>] {
   if (status === undefined) return [fallback, {}]
   if (typeof status === 'number') return [status, {}]
   // Lower-cased, so a caller's `Content-Type` replaces the helper's default instead of doubling it.

@@ -13,7 +13,13 @@ import type { CtxOf, Env, ErrorHook, Handler, RequestHook, ResponseHook } from '
 export const kScope: unique symbol = Symbol('brisk.scope')
 
 /** The lifecycle events a listener can wait for. */
-export type ListenerEvent = 'mainStart' | 'beforeStart' | 'afterStart' | 'beforeStop' | 'afterStop' | 'mainStop'
+export type ListenerEvent =
+  | 'mainStart'
+  | 'beforeStart'
+  | 'afterStart'
+  | 'beforeStop'
+  | 'afterStop'
+  | 'mainStop'
 
 /** A lifecycle listener; it gets the app. */
 export type Listener = (app: Brisk<any>) => void | Promise<void>
@@ -85,7 +91,9 @@ export abstract class Scope<E extends Env = {}> {
       }
     }
     if (options.version !== undefined && !/^[\w.-]+$/.test(String(options.version))) {
-      throw new TypeError(`${kind} "${name}": version must be a number or a word, got ${String(options.version)}`)
+      throw new TypeError(
+        `${kind} "${name}": version must be a number or a word, got ${String(options.version)}`,
+      )
     }
     this[kScope] = {
       kind,
@@ -102,7 +110,14 @@ export abstract class Scope<E extends Env = {}> {
       errorHooks: [],
       routeHooks: [],
       plugins: [],
-      listeners: { mainStart: [], beforeStart: [], afterStart: [], beforeStop: [], afterStop: [], mainStop: [] },
+      listeners: {
+        mainStart: [],
+        beforeStart: [],
+        afterStart: [],
+        beforeStop: [],
+        afterStop: [],
+        mainStop: [],
+      },
       started: false,
     }
   }
@@ -147,7 +162,8 @@ export abstract class Scope<E extends Env = {}> {
    */
   onError<T>(type: abstract new (...args: any[]) => T, hook: ErrorHook<T, CtxOf<E>>): this {
     this.guardOpen('onError')
-    if (typeof type !== 'function') throw new TypeError('onError(): the first argument must be an error class')
+    if (typeof type !== 'function')
+      throw new TypeError('onError(): the first argument must be an error class')
     assertFunction(hook, 'onError')
     this[kScope].errorHooks.push({ type, hook })
     return this
@@ -209,7 +225,10 @@ export abstract class Scope<E extends Env = {}> {
   /** @internal Throws when the app has started; everything is compiled at start-up. */
   protected guardOpen(what: string): void {
     if (this[kScope].started) {
-      throw new BriskError('BRISK_ERR_APP_STARTED', `${what}(): the app has started; register everything before it serves`)
+      throw new BriskError(
+        'BRISK_ERR_APP_STARTED',
+        `${what}(): the app has started; register everything before it serves`,
+      )
     }
   }
 

@@ -34,7 +34,17 @@ type SplitParams<P extends string> = P extends `${infer Head}/${infer Tail}`
 export type PathParams<P extends string> = string extends P ? Record<string, unknown> : SplitParams<P>
 
 /** What a handler may return: a response, a Web `Response`, a string (text), bytes, or anything JSON-serialisable. */
-export type HandlerResult = BriskResponse | Response | string | Uint8Array | object | number | boolean | null | undefined | void
+export type HandlerResult =
+  | BriskResponse
+  | Response
+  | string
+  | Uint8Array
+  | object
+  | number
+  | boolean
+  | null
+  | undefined
+  | void
 
 /** A route handler. @example const show: Handler<{ id: number }> = (req) => ({ id: req.params.id }) */
 export type Handler<P = Record<string, unknown>, C extends object = {}> = (

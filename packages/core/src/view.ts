@@ -1,8 +1,9 @@
 /**
  * Class-based views: one method per HTTP verb, registered together on one path.
  */
-import type { HandlerResult } from './types'
+
 import type { BriskRequest } from './request'
+import type { HandlerResult } from './types'
 
 /** The verbs a view may define, lower-case as its method names. */
 export const viewMethods = ['get', 'head', 'post', 'put', 'patch', 'delete', 'options'] as const

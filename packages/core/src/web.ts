@@ -6,7 +6,7 @@ import type { Brisk } from './app'
 import { asBrisk } from './chain'
 import { PayloadTooLarge } from './errors'
 import type { BriskRequest } from './request'
-import { BriskResponse } from './response'
+import type { BriskResponse } from './response'
 import type { Fallback } from './route-plan'
 
 async function readBody(request: Request, limit: number): Promise<Uint8Array> {
@@ -65,7 +65,12 @@ export function toWebResponse(r: BriskResponse, method: string): Response {
   return new Response(body as BodyInit | null, { status: r.status, headers })
 }
 
-function respond(request: Request, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): Response {
+function respond(
+  request: Request,
+  req: BriskRequest<any, any>,
+  result: unknown,
+  fallback: Fallback,
+): Response {
   if (result instanceof Response && request.method !== 'HEAD') return result
   let res: BriskResponse
   try {
@@ -97,7 +102,7 @@ export function fetchRequest(app: Brisk<any>, request: Request): Response | Prom
   const target = start === -1 ? '/' : url.slice(start)
   const headers: Record<string, string> = {}
   for (const [name, value] of request.headers) headers[name] = value
-  if (headers.host === undefined) headers.host = url.slice(url.indexOf('//') + 2, start === -1 ? undefined : start)
+  if (headers.host === undefined)
+    headers.host = url.slice(url.indexOf('//') + 2, start === -1 ? undefined : start)
   return app.handle(webEntry, request, request.method, target, headers)
 }
-

@@ -77,7 +77,11 @@ export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Cli
         const h = new Headers()
         for (const [k, v] of Object.entries(headers)) for (const item of [v].flat()) h.append(k, item)
         const res = await app.fetch(
-          new Request(`http://localhost${sent.url}`, { method: sent.method ?? 'GET', headers: h, body: body as BodyInit }),
+          new Request(`http://localhost${sent.url}`, {
+            method: sent.method ?? 'GET',
+            headers: h,
+            body: body as BodyInit,
+          }),
         )
         const out: Record<string, string | string[]> = {}
         res.headers.forEach((value, name) => {
@@ -102,7 +106,9 @@ export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Cli
           (res) => {
             const chunks: Buffer[] = []
             res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () => resolve(got(res.statusCode!, { ...res.headers }, Buffer.concat(chunks).toString('utf8'))))
+            res.on('end', () =>
+              resolve(got(res.statusCode!, { ...res.headers }, Buffer.concat(chunks).toString('utf8'))),
+            )
             res.on('error', reject)
           },
         )
@@ -122,7 +128,10 @@ export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Cli
  *   it('answers', async () => { const c = await make(app()); expect((await c.request('/')).status).toBe(200); await c.close() })
  * })
  */
-export function forEachEntry(title: string, body: (make: (app: Brisk<any>) => Promise<Client>, entry: EntryName) => void): void {
+export function forEachEntry(
+  title: string,
+  body: (make: (app: Brisk<any>) => Promise<Client>, entry: EntryName) => void,
+): void {
   for (const entry of entryNames) {
     describe(`${title} [${entry}]`, () => body((app) => makeClient(app, entry), entry))
   }
