@@ -1,0 +1,79 @@
+/**
+ * Builds a Nunjucks environment from settings: the loader, filters (plain and async), tests, globals,
+ * extensions, and the `await` filter for promises that templates produce themselves.
+ */
+import nunjucks, { type ILoader } from 'nunjucks'
+import { FolderLoader } from './loader'
+import type { Settings, TemplateFilter } from './options'
+
+/** An environment and its loader (the loader names templates in error messages). */
+export interface BuiltEnvironment {
+  readonly env: nunjucks.Environment
+  readonly loader: FolderLoader
+}
+
+type Callback = (error: unknown, value?: unknown) => void
+
+/**
+ * Builds the environment for one scope. `dev` decides the cache when the settings leave it open.
+ *
+ * @example
+ * const { env } = buildEnvironment(settings, app.config.dev)
+ */
+export function buildEnvironment(settings: Settings, dev: boolean): BuiltEnvironment {
+  const cache = settings.cache ?? !dev
+  const loader = new FolderLoader(settings.folders, !cache)
+  // The typings say a loader's getSource never returns null; Nunjucks reads null as "not in this loader".
+  const env = new nunjucks.Environment(loader as unknown as ILoader, {
+    autoescape: settings.autoescape ?? true,
+    throwOnUndefined: settings.throwOnUndefined ?? false,
+    trimBlocks: settings.trimBlocks ?? false,
+    lstripBlocks: settings.lstripBlocks ?? false,
+    // Nunjucks' `dev` only keeps the original error (with its position and cause) instead of a copy of its
+    // message; our own error decides what a client sees, so keep the details for it and for the logs.
+    dev: true,
+    ...(settings.tags === undefined ? {} : { tags: settings.tags }),
+  })
+  env.addFilter('await', awaitFilter, true)
+  for (const [name, fn] of Object.entries(settings.filters)) {
+    if (isAsync(fn)) env.addFilter(name, callbackFilter(fn), true)
+    else env.addFilter(name, fn)
+  }
+  for (const [name, fn] of Object.entries(settings.tests)) {
+    // addTest is missing from the typings; it is part of Nunjucks' documented API.
+    ;(env as unknown as { addTest(name: string, fn: (...args: any[]) => boolean): void }).addTest(name, fn)
+  }
+  for (const [name, value] of Object.entries(settings.globals)) env.addGlobal(name, value)
+  for (const [name, extension] of Object.entries(settings.extensions)) env.addExtension(name, extension)
+  for (const configure of settings.configure) configure(env)
+  return { env, loader }
+}
+
+/**
+ * `{{ promise | await }}`: Nunjucks calls globals synchronously, so a global (or a method of a context value)
+ * that returns a promise gives the template a promise; this async filter waits for it.
+ */
+function awaitFilter(value: unknown, callback: Callback): void {
+  Promise.resolve(value).then(
+    (resolved) => callback(null, resolved),
+    (error: unknown) => callback(error),
+  )
+}
+
+// Only functions declared `async` are known to be asynchronous without calling them; a plain function that
+// returns a promise can still be awaited in the template with `| await`.
+function isAsync(fn: TemplateFilter): boolean {
+  return (fn as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'AsyncFunction'
+}
+
+/** Adapts an `async` filter to Nunjucks' callback style (the callback comes after the filter's arguments). */
+function callbackFilter(fn: TemplateFilter): (...args: unknown[]) => void {
+  return function (this: unknown, ...args: unknown[]): void {
+    const callback = args.pop() as Callback
+    // The filter's `this` is the Nunjucks context (`this.ctx`, `this.env`), as for a plain filter.
+    ;(fn.apply(this, args as [unknown, ...unknown[]]) as Promise<unknown>).then(
+      (value: unknown) => callback(null, value),
+      (error: unknown) => callback(error),
+    )
+  }
+}
