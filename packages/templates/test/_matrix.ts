@@ -1,9 +1,10 @@
 /**
- * One behaviour suite, three entries: every test written with `forEachEntry` runs through `app.inject`,
- * `app.fetch` and a live node server on a loopback port, and must pass on each.
+ * One behaviour suite, three entries: every test written with `forEachEntry` runs through @brisk/testing's
+ * client without sockets (`inject`), the same client against a live loopback port (`node`), and `app.fetch`
+ * with a Web `Request` (`fetch`), and must pass on each.
  */
-import { request as httpRequest } from 'node:http'
 import type { Brisk } from '@brisk/core'
+import { testClient } from '@brisk/testing'
 import { describe } from 'vitest'
 
 export type EntryName = 'inject' | 'fetch' | 'node'
@@ -32,91 +33,81 @@ export interface Client {
   close(): Promise<void>
 }
 
-function encode(sent: Sent): { headers: Record<string, string | string[]>; body: Uint8Array | undefined } {
-  const headers: Record<string, string | string[]> = {}
-  for (const [k, v] of Object.entries(sent.headers ?? {})) headers[k.toLowerCase()] = v
-  let body: Uint8Array | undefined
-  if (typeof sent.body === 'string') body = new TextEncoder().encode(sent.body)
-  else if (sent.body instanceof Uint8Array) body = sent.body
-  else if (sent.body !== undefined) {
-    body = new TextEncoder().encode(JSON.stringify(sent.body))
-    headers['content-type'] ??= 'application/json'
-  }
-  return { headers, body }
+function record(headers: Headers): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  headers.forEach((value, name) => {
+    if (name !== 'set-cookie') out[name] = value
+  })
+  const cookies = headers.getSetCookie()
+  if (cookies.length > 0) out['set-cookie'] = cookies
+  return out
 }
 
-function got(status: number, headers: Record<string, string | string[] | undefined>, body: string): Got {
-  return { status, headers, body, json: () => JSON.parse(body) }
+function got(status: number, headers: Headers, body: string): Got {
+  return { status, headers: record(headers), body, json: () => JSON.parse(body) }
+}
+
+function split(sent: Sent): {
+  headers: Record<string, string | string[]>
+  body: string | Uint8Array | undefined
+  json: unknown
+} {
+  const headers: Record<string, string | string[]> = {}
+  for (const [k, v] of Object.entries(sent.headers ?? {})) headers[k.toLowerCase()] = v
+  const raw = sent.body
+  if (raw === undefined || typeof raw === 'string' || raw instanceof Uint8Array)
+    return { headers, body: raw, json: undefined }
+  return { headers, body: undefined, json: raw }
 }
 
 /**
- * A client for `app` through one entry.
+ * A client for `app` through one entry. Made before the app starts (the test client hooks into it).
  *
  * @example
  * const c = await makeClient(app, 'node'); const res = await c.request('/'); await c.close()
  */
 export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Client> {
-  if (entry === 'inject') {
-    return {
-      entry,
-      async request(s) {
-        const sent = typeof s === 'string' ? { url: s } : s
-        const { headers, body } = encode(sent)
-        const res = await app.inject({ method: sent.method ?? 'GET', url: sent.url, headers, body })
-        return got(res.status, res.headers, res.body)
-      },
-      close: () => app.close(),
-    }
-  }
   if (entry === 'fetch') {
     return {
       entry,
       async request(s) {
         const sent = typeof s === 'string' ? { url: s } : s
-        const { headers, body } = encode(sent)
+        const { headers, body, json } = split(sent)
         const h = new Headers()
         for (const [k, v] of Object.entries(headers)) for (const item of [v].flat()) h.append(k, item)
+        let payload: BodyInit | undefined = body as BodyInit | undefined
+        if (json !== undefined) {
+          payload = JSON.stringify(json)
+          if (!h.has('content-type')) h.set('content-type', 'application/json')
+        }
         const res = await app.fetch(
           new Request(`http://localhost${sent.url}`, {
             method: sent.method ?? 'GET',
             headers: h,
-            body: body as BodyInit,
+            body: payload,
           }),
         )
-        const out: Record<string, string | string[]> = {}
-        res.headers.forEach((value, name) => {
-          if (name !== 'set-cookie') out[name] = value
-        })
-        const cookies = res.headers.getSetCookie()
-        if (cookies.length > 0) out['set-cookie'] = cookies
-        return got(res.status, out, await res.text())
+        return got(res.status, res.headers, await res.text())
       },
       close: () => app.close(),
     }
   }
-  const { port } = await app.listen({ port: 0, host: '127.0.0.1' })
+  const client = testClient(app, { mode: entry === 'node' ? 'listen' : 'inject' })
   return {
     entry,
-    request(s) {
+    async request(s) {
       const sent = typeof s === 'string' ? { url: s } : s
-      const { headers, body } = encode(sent)
-      return new Promise<Got>((resolve, reject) => {
-        const req = httpRequest(
-          { host: '127.0.0.1', port, method: sent.method ?? 'GET', path: sent.url, headers, agent: false },
-          (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () =>
-              resolve(got(res.statusCode!, { ...res.headers }, Buffer.concat(chunks).toString('utf8'))),
-            )
-            res.on('error', reject)
-          },
-        )
-        req.on('error', reject)
-        req.end(body)
-      })
+      const { headers, body, json } = split(sent)
+      // Each request stands alone, as with the other entries: no cookies carried over from earlier answers.
+      client.cookies.clear()
+      const res = await client.request(
+        sent.method ?? 'GET',
+        sent.url,
+        json === undefined ? { headers, body } : { headers, json },
+      )
+      return got(res.status, res.headers, res.text())
     },
-    close: () => app.close(),
+    close: () => client.close(),
   }
 }
 
@@ -138,10 +129,10 @@ export function forEachEntry(
 }
 
 /**
- * Builds an app with `setup`, sends one request through `entry`, closes the app and returns the response.
+ * Builds a client for `app` through one entry, sends one request, closes the app and returns the response.
  *
  * @example
- * const res = await once(entry, (app) => app.get('/', () => 'hi'), '/')
+ * const res = await once(make, app, '/')
  */
 export async function once(
   make: (app: Brisk<any>) => Promise<Client>,
