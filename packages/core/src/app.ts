@@ -17,6 +17,7 @@ import { BriskError } from './errors'
 import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
 import { consoleLogger, type Logger } from './logger'
 import type { Plugin, PluginOptionsArg } from './plugin'
+import { underKey } from './registration-order'
 import { BriskRequest, type RequestHost } from './request'
 import type { RouteInfo } from './route-info'
 import type { RoutePlan } from './route-plan'
@@ -330,7 +331,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const where = `${state.kind} "${state.name}"`
     // An index loop: a plugin may register further plugins while we walk the list.
     for (let i = 0; i < state.plugins.length; i++) {
-      const { plugin, options } = state.plugins[i]!
+      const { plugin, options, key } = state.plugins[i]!
       if (here.includes(plugin.name)) {
         throw new BriskError(
           'BRISK_ERR_PLUGIN_DUPLICATE',
@@ -360,9 +361,9 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
         }
       }
       here.push(plugin.name)
-      const before = state.plugins.length
       try {
-        await plugin.register(scope as never, options)
+        // What the plugin registers (hooks, listeners, further plugins) takes the place of this use() call.
+        await underKey(state.order, key, () => plugin.register(scope as never, options))
       } catch (error) {
         if (error instanceof BriskError) throw error
         throw new BriskError(
@@ -373,9 +374,6 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
           },
         )
       }
-      // Plugins that this one registered come right after it, before the plugins used after it, so a later
-      // plugin can depend on them.
-      if (state.plugins.length > before) state.plugins.splice(i + 1, 0, ...state.plugins.splice(before))
     }
     for (const child of state.children) await this.#registerPlugins(child, [...outer, ...here])
   }

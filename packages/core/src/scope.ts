@@ -5,6 +5,7 @@
 import type { Brisk } from './app'
 import { BriskError } from './errors'
 import type { Plugin } from './plugin'
+import { insertOrdered, newOrder, nextKey, type Order } from './registration-order'
 import type { RouteBuilder, RouteOptions } from './route-info'
 import type { ErrorEntry } from './route-plan'
 import type { CtxOf, Env, ErrorHook, Handler, RequestHook, ResponseHook } from './types'
@@ -36,6 +37,8 @@ export interface RouteDef {
 export interface PluginUse {
   readonly plugin: Plugin<any, any>
   readonly options: unknown
+  /** Where `use()` was called among the scope's registrations. */
+  readonly key: number[]
 }
 
 /** Where a scope sits and what it holds. */
@@ -57,6 +60,8 @@ export interface ScopeState {
   readonly listeners: Record<ListenerEvent, Listener[]>
   /** Set by the app when it starts; nothing may be added afterwards. */
   started: boolean
+  /** Keeps hooks in the order of the calls that registered them, plugins included. */
+  readonly order: Order
 }
 
 /** Where a scope is mounted. */
@@ -119,6 +124,7 @@ export abstract class Scope<E extends Env = {}> {
         mainStop: [],
       },
       started: false,
+      order: newOrder(),
     }
   }
 
@@ -136,7 +142,7 @@ export abstract class Scope<E extends Env = {}> {
   onRequest(hook: RequestHook<CtxOf<E>>): this {
     this.guardOpen('onRequest')
     assertFunction(hook, 'onRequest')
-    this[kScope].requestHooks.push(hook)
+    insertOrdered(this[kScope].order, this[kScope].requestHooks, hook)
     return this
   }
 
@@ -149,7 +155,7 @@ export abstract class Scope<E extends Env = {}> {
   onResponse(hook: ResponseHook<CtxOf<E>>): this {
     this.guardOpen('onResponse')
     assertFunction(hook, 'onResponse')
-    this[kScope].responseHooks.push(hook)
+    insertOrdered(this[kScope].order, this[kScope].responseHooks, hook)
     return this
   }
 
@@ -165,7 +171,7 @@ export abstract class Scope<E extends Env = {}> {
     if (typeof type !== 'function')
       throw new TypeError('onError(): the first argument must be an error class')
     assertFunction(hook, 'onError')
-    this[kScope].errorHooks.push({ type, hook })
+    insertOrdered(this[kScope].order, this[kScope].errorHooks, { type, hook })
     return this
   }
 
@@ -179,7 +185,7 @@ export abstract class Scope<E extends Env = {}> {
   onRoute(hook: (route: RouteBuilder) => void): this {
     this.guardOpen('onRoute')
     assertFunction(hook, 'onRoute')
-    this[kScope].routeHooks.push(hook)
+    insertOrdered(this[kScope].order, this[kScope].routeHooks, hook)
     return this
   }
 
@@ -219,7 +225,9 @@ export abstract class Scope<E extends Env = {}> {
     if (typeof plugin?.register !== 'function' || typeof plugin.name !== 'string') {
       throw new TypeError('use(): expected a plugin made with definePlugin()')
     }
-    this[kScope].plugins.push({ plugin, options })
+    const state = this[kScope]
+    const key = nextKey(state.order)
+    insertOrdered(state.order, state.plugins, { plugin, options, key }, key)
   }
 
   /** @internal Throws when the app has started; everything is compiled at start-up. */
@@ -235,7 +243,7 @@ export abstract class Scope<E extends Env = {}> {
   private listen_(event: ListenerEvent, listener: Listener): this {
     this.guardOpen(event)
     assertFunction(listener, event)
-    this[kScope].listeners[event].push(listener)
+    insertOrdered(this[kScope].order, this[kScope].listeners[event], listener)
     return this
   }
 }
