@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { Blueprint, Brisk, definePlugin } from '../src/index'
+import { Blueprint, Brisk, definePlugin, type Plugin } from '../src/index'
 
 /** A plugin whose hooks say where they ran. */
-function marker(name: string, log: string[], inner?: ReturnType<typeof marker>) {
+function marker(name: string, log: string[], inner?: Plugin<void, { seen: string[] }>): Plugin<void, { seen: string[] }> {
   return definePlugin<void, { seen: string[] }>({
     name,
     async register(scope) {

@@ -158,3 +158,9 @@ describe('joinPaths', () => {
     expect(joinPaths(...parts)).toBe(expected)
   })
 })
+
+describe('parsePath() reserved names', () => {
+  it('refuses __proto__ as a parameter name, so params stay a plain object', () => {
+    expect(() => parsePath('/a/:__proto__')).toThrow(/"__proto__" is reserved/)
+  })
+})

@@ -75,6 +75,8 @@ export function parsePath(path: string): Segment[] {
 function parseParam(path: string, part: string, isLast: boolean): Segment & { type: 'param' } {
   const open = part.indexOf('<')
   const name = open === -1 ? part.slice(1) : part.slice(1, open)
+  // Params are a plain object (fast properties); `__proto__` would set its prototype instead of a value.
+  if (name === '__proto__') throw new RoutePatternError(path, 'the parameter name "__proto__" is reserved')
   if (!IDENTIFIER.test(name)) {
     throw new RoutePatternError(
       path,

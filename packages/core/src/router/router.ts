@@ -251,8 +251,10 @@ function collectMethods<T>(slot: Slot<T>, collect: Collect): undefined {
   return undefined
 }
 
+// A plain literal, filled in the same key order every time, keeps V8's fast properties (a null-prototype
+// object would be a slow dictionary); `__proto__` is refused as a parameter name, so no key is special.
 function toParams(names: readonly string[], values: readonly unknown[]): Record<string, unknown> {
-  const params: Record<string, unknown> = Object.create(null)
+  const params: Record<string, unknown> = {}
   for (let i = 0; i < names.length; i++) params[names[i]!] = values[i]
   return params
 }
