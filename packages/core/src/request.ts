@@ -179,7 +179,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
         },
       )
     }
-    const body = await this.text()
+    const body = decoder.decode(await this.bytes())
     if (body.length === 0) throw new BadRequest('The JSON body is empty', { code: 'BRISK_ERR_JSON_EMPTY' })
     try {
       return parseJSON(body)
