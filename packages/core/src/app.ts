@@ -2,8 +2,6 @@
  * The app: a route scope with plugins, blueprints, lifecycle, and the three entries (node server, `fetch`,
  * `inject`) that all go through {@link Brisk.handle}.
  */
-import satisfies from 'semver/functions/satisfies.js'
-import validRange from 'semver/ranges/valid.js'
 import { accessLogHooks } from './access-log'
 import type { Entry } from './adapter'
 import { adopt, type Mountable } from './blueprint'
@@ -17,7 +15,7 @@ import { BriskError } from './errors'
 import { type InjectOptions, type InjectResponse, injectRequest } from './inject'
 import { consoleLogger, type Logger } from './logger'
 import type { Plugin, PluginOptionsArg } from './plugin'
-import { underKey } from './registration-order'
+import { registerPlugins } from './plugin-registry'
 import { BriskRequest, type RequestHost } from './request'
 import type { RouteInfo } from './route-info'
 import type { RoutePlan } from './route-plan'
@@ -26,7 +24,6 @@ import { buildPath, UrlParamsError } from './router/path'
 import { kScope, type ListenerEvent, type Scope } from './scope'
 import type { ListenOptions, ServerHandle } from './server'
 import type { CtxOf, Env } from './types'
-import { VERSION } from './version'
 import { fetchRequest } from './web'
 
 /** A background task: it gets a signal that aborts when the app closes. */
@@ -314,7 +311,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   }
 
   async #prepare(): Promise<void> {
-    await this.#registerPlugins(this, [])
+    await registerPlugins(this, [])
     this.#compiled = compileApp(this, {
       bodyLimit: this.config.bodyLimit,
       multipart: this.config.multipart,
@@ -323,59 +320,6 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     })
     seal(this)
     await this.#emit('beforeStart')
-  }
-
-  async #registerPlugins(scope: Scope<any>, outer: readonly string[]): Promise<void> {
-    const state = scope[kScope]
-    const here: string[] = []
-    const where = `${state.kind} "${state.name}"`
-    // An index loop: a plugin may register further plugins while we walk the list.
-    for (let i = 0; i < state.plugins.length; i++) {
-      const { plugin, options, key } = state.plugins[i]!
-      if (here.includes(plugin.name)) {
-        throw new BriskError(
-          'BRISK_ERR_PLUGIN_DUPLICATE',
-          `Plugin "${plugin.name}" is registered twice on ${where}`,
-        )
-      }
-      if (plugin.core !== undefined) {
-        if (validRange(plugin.core) === null) {
-          throw new BriskError(
-            'BRISK_ERR_PLUGIN_CORE_VERSION',
-            `Plugin "${plugin.name}" has an invalid core range "${plugin.core}"`,
-          )
-        }
-        if (!satisfies(VERSION, plugin.core, { includePrerelease: true })) {
-          throw new BriskError(
-            'BRISK_ERR_PLUGIN_CORE_VERSION',
-            `Plugin "${plugin.name}" works with @brisk/core ${plugin.core}, but this is @brisk/core ${VERSION}`,
-          )
-        }
-      }
-      for (const dependency of plugin.dependencies ?? []) {
-        if (!here.includes(dependency) && !outer.includes(dependency)) {
-          throw new BriskError(
-            'BRISK_ERR_PLUGIN_DEPENDENCY',
-            `Plugin "${plugin.name}" needs plugin "${dependency}", which is not registered before it on ${where} or around it`,
-          )
-        }
-      }
-      here.push(plugin.name)
-      try {
-        // What the plugin registers (hooks, listeners, further plugins) takes the place of this use() call.
-        await underKey(state.order, key, () => plugin.register(scope as never, options))
-      } catch (error) {
-        if (error instanceof BriskError) throw error
-        throw new BriskError(
-          'BRISK_ERR_PLUGIN_REGISTER',
-          `Plugin "${plugin.name}" failed to register on ${where}: ${String((error as Error)?.message ?? error)}`,
-          {
-            cause: error,
-          },
-        )
-      }
-    }
-    for (const child of state.children) await this.#registerPlugins(child, [...outer, ...here])
   }
 
   async #emit(event: ListenerEvent): Promise<void> {
