@@ -12,14 +12,15 @@ import type { Fallback } from './route-plan'
 async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const length = request.headers.get('content-length')
   if (length !== null && Number(length) > limit) throw new PayloadTooLarge(limit)
-  if (request.body === null) return new Uint8Array(0)
   // With a declared length under the limit, the runtime's own reader is far cheaper than a chunk loop here
   // (a reader loop over undici's stream costs several times more per request); the length is checked again.
+  // `request.body` is not touched first: on some servers (@hono/node-server) that alone builds a Web stream.
   if (length !== null) {
     const bytes = new Uint8Array(await request.arrayBuffer())
     if (bytes.byteLength > limit) throw new PayloadTooLarge(limit)
     return bytes
   }
+  if (request.body === null) return new Uint8Array(0)
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of iterate(request.body)) {
