@@ -82,6 +82,13 @@ function writeBody(
   res.end(body)
 }
 
+/** A 200 with just a content type: headers as a flat array, which `writeHead` takes without walking keys. */
+function writeSimple(res: Res, type: string, body: string | Uint8Array): void {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+  res.writeHead(200, ['content-type', type, 'content-length', String(length)])
+  res.end(body)
+}
+
 async function pipeStream(res: Res, stream: ReadableStream<Uint8Array>): Promise<void> {
   const reader = stream.getReader()
   let done = false
@@ -130,12 +137,11 @@ export function writeBrisk(res: Res, r: BriskResponse): void {
 }
 
 function respond(res: Res, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
-  if (typeof result === 'string') writeBody(res, 200, { 'content-type': contentTypes.text }, result)
+  if (typeof result === 'string') writeSimple(res, contentTypes.text, result)
   else if (result instanceof BriskResponse) writeBrisk(res, result)
   else if (result === undefined) writeBrisk(res, new BriskResponse(null, 204, {}))
   else if (result instanceof Response) writeBrisk(res, fromWebResponse(result))
-  else if (result instanceof Uint8Array)
-    writeBody(res, 200, { 'content-type': 'application/octet-stream' }, result)
+  else if (result instanceof Uint8Array) writeSimple(res, 'application/octet-stream', result)
   else writeJSON(res, req, result, fallback)
 }
 
@@ -147,7 +153,7 @@ function writeJSON(res: Res, req: BriskRequest<any, any>, result: unknown, fallb
     writeBrisk(res, fallback(error, req)) // a BigInt or a cycle: a 500, not a crash
     return
   }
-  writeBody(res, 200, { 'content-type': contentTypes.json }, body)
+  writeSimple(res, contentTypes.json, body)
 }
 
 /** The node entry, shared by every request of every node server. */
