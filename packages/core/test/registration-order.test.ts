@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { Blueprint, Brisk, definePlugin, type Plugin } from '../src/index'
 
 /** A plugin whose hooks say where they ran. */
-function marker(name: string, log: string[], inner?: Plugin<void, { seen: string[] }>): Plugin<void, { seen: string[] }> {
+function marker(
+  name: string,
+  log: string[],
+  inner?: Plugin<void, { seen: string[] }>,
+): Plugin<void, { seen: string[] }> {
   return definePlugin<void, { seen: string[] }>({
     name,
     async register(scope) {
