@@ -2,7 +2,7 @@
  * Shared pieces of the CORS tests: origins, request builders and a quiet app.
  */
 import { Brisk, type Logger } from '@brisk/core'
-import type { Client, Got, Sent } from './_matrix'
+import type { EntryClient as Client, Got, Sent } from '@brisk/testing/vitest'
 
 export const ALLOWED = 'https://app.example.com'
 export const OTHER = 'https://evil.example.net'

@@ -6,11 +6,11 @@
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { forEachEntry, once, type Sent } from '@brisk/testing/vitest'
 import expressCors from 'cors'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type CorsOptions, cors } from '../src/index'
 import { ALLOWED, newApp, OTHER } from './_apps'
-import { forEachEntry, once, type Sent } from './_matrix'
 
 type Headers = Record<string, string | undefined>
 

@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Blueprint, type Brisk, BriskError, json, NotFound, Unauthorized } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { CorsError, type CorsOptions, cors } from '../src/index'
 import { ALLOWED, corsHeaders, from, newApp, OTHER, withClient } from './_apps'
-import { forEachEntry, once } from './_matrix'
 
 forEachEntry('error responses', (make) => {
   function failing(): Brisk {

@@ -1,8 +1,8 @@
 import { type Brisk, empty, text } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { expect, it } from 'vitest'
 import { type CorsOptions, cors } from '../src/index'
 import { ALLOWED, corsHeaders, from, newApp, OTHER, preflight, withClient } from './_apps'
-import { forEachEntry, once } from './_matrix'
 
 /** `/books` exists for GET and POST only; `/books/:id<int>` for DELETE only. */
 function booksApp(options?: CorsOptions): Brisk {

@@ -1,8 +1,8 @@
 import { Blueprint, type Brisk, NotFound } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { expect, it } from 'vitest'
 import { cors } from '../src/index'
 import { ALLOWED, corsHeaders, from, newApp, OTHER, preflight, withClient } from './_apps'
-import { forEachEntry, once } from './_matrix'
 
 const PARTNER = 'https://partner.example.org'
 

@@ -1,8 +1,8 @@
 import { type Brisk, type BriskRequest, json } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { expect, it } from 'vitest'
 import { type CorsOptions, cors } from '../src/index'
 import { ALLOWED, corsHeaders, from, newApp, OTHER } from './_apps'
-import { forEachEntry, once } from './_matrix'
 
 /** An app with CORS and a few routes. */
 function booksApp(options?: CorsOptions): Brisk {

@@ -1,9 +1,9 @@
 import { empty, json, text } from '@brisk/core'
+import { forEachEntry } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { cors } from '../src/index'
 import { appendVary, varyTokens } from '../src/vary'
 import { ALLOWED, from, newApp, OTHER, preflight, withClient } from './_apps'
-import { forEachEntry } from './_matrix'
 
 describe('appendVary()', () => {
   const origin = varyTokens(['Origin'])

@@ -1,8 +1,8 @@
 import { Blueprint, type Brisk } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { render, templates } from '../src/index'
 import { adminFolder, appFolder, newApp, tempFolder } from './_helpers'
-import { forEachEntry, once } from './_matrix'
 
 /** The app's templates and filters, and an admin blueprint with a folder of its own. */
 function shop(): Brisk {

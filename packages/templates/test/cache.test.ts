@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Blueprint } from '@brisk/core'
+import { forEachEntry } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { render, templates } from '../src/index'
 import { newApp, tempFolder } from './_helpers'
-import { forEachEntry } from './_matrix'
 
 function folder(): string {
   return tempFolder({

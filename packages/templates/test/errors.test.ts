@@ -1,8 +1,8 @@
 import { type Brisk, HTTPError, text } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { render, TemplateNotFound, TemplateRenderError, templates } from '../src/index'
 import { adminFolder, appFolder, memoryLogger, newApp } from './_helpers'
-import { forEachEntry, once } from './_matrix'
 
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 

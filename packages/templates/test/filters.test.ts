@@ -1,7 +1,7 @@
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { render, renderToString, templates } from '../src/index'
 import { appFolder, memoryLogger, newApp, tempFolder } from './_helpers'
-import { forEachEntry, once } from './_matrix'
 
 const authors: Record<number, string> = { 1: 'Herbert', 2: '<Lem>' }
 

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { forEachEntry } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { render, templates } from '../src/index'
 import { FolderLoader } from '../src/loader'
 import { appFolder, newApp, tempFolder } from './_helpers'
-import { forEachEntry } from './_matrix'
 
 describe('FolderLoader', () => {
   it('finds a template in the first folder that has it', () => {

@@ -1,8 +1,8 @@
 import { Blueprint, definePlugin, json, NotFound } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { markSafe, render, renderToString, templates } from '../src/index'
 import { appFolder, newApp } from './_helpers'
-import { forEachEntry, once } from './_matrix'
 
 const books = [
   { id: 1, title: 'Dune' },

@@ -1,8 +1,8 @@
 import { type BriskRequest, BriskResponse, redirect, text } from '@brisk/core'
+import { forEachEntry, once } from '@brisk/testing/vitest'
 import { describe, expect, it } from 'vitest'
 import { template, templates } from '../src/index'
 import { appFolder, newApp } from './_helpers'
-import { forEachEntry, once } from './_matrix'
 
 forEachEntry('the template route option', (make) => {
   it('renders what a sync or async handler returns, as text/html; charset=utf-8', async () => {

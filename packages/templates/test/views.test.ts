@@ -1,8 +1,8 @@
 import { type BriskRequest, HTTPMethodView, redirect } from '@brisk/core'
+import { forEachEntry } from '@brisk/testing/vitest'
 import { expect, it } from 'vitest'
 import { template, templates } from '../src/index'
 import { appFolder, newApp } from './_helpers'
-import { forEachEntry } from './_matrix'
 
 const books = new Map([[1, 'Dune']])
 

@@ -89,3 +89,6 @@ export { matchers }
 declare module 'vitest' {
   interface Matchers<T = any> extends BriskMatchers<T> {}
 }
+
+export type { EntryClient, EntryName, Got, Sent } from './entries'
+export { entryNames, forEachEntry, makeClient, once } from './entries'

@@ -1,11 +1,12 @@
 /**
- * One behaviour suite, three entries: every test written with `forEachEntry` runs through @brisk/testing's
- * client without sockets (`inject`), the same client against a live loopback port (`node`), and `app.fetch`
- * with a Web `Request` (`fetch`), and must pass on each.
+ * One behaviour suite, three entries, for plugin authors: every test written with `forEachEntry` runs through
+ * the test client without sockets (`inject`), the same client against a live loopback port (`node`), and
+ * `app.fetch` with a Web `Request` (`fetch`), and must pass on each. Each request stands alone: no cookies are
+ * carried from one to the next, so the three entries see the same thing.
  */
 import type { Brisk } from '@brisk/core'
-import { testClient } from '@brisk/testing'
 import { describe } from 'vitest'
+import { testClient } from './client'
 
 export type EntryName = 'inject' | 'fetch' | 'node'
 export const entryNames: readonly EntryName[] = ['inject', 'fetch', 'node']
@@ -27,7 +28,7 @@ export interface Got {
   json<T = any>(): T
 }
 
-export interface Client {
+export interface EntryClient {
   readonly entry: EntryName
   request(sent: Sent | string): Promise<Got>
   close(): Promise<void>
@@ -66,7 +67,7 @@ function split(sent: Sent): {
  * @example
  * const c = await makeClient(app, 'node'); const res = await c.request('/'); await c.close()
  */
-export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Client> {
+export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<EntryClient> {
   if (entry === 'fetch') {
     return {
       entry,
@@ -121,7 +122,7 @@ export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Cli
  */
 export function forEachEntry(
   title: string,
-  body: (make: (app: Brisk<any>) => Promise<Client>, entry: EntryName) => void,
+  body: (make: (app: Brisk<any>) => Promise<EntryClient>, entry: EntryName) => void,
 ): void {
   for (const entry of entryNames) {
     describe(`${title} [${entry}]`, () => body((app) => makeClient(app, entry), entry))
@@ -135,7 +136,7 @@ export function forEachEntry(
  * const res = await once(make, app, '/')
  */
 export async function once(
-  make: (app: Brisk<any>) => Promise<Client>,
+  make: (app: Brisk<any>) => Promise<EntryClient>,
   app: Brisk<any>,
   sent: Sent | string,
 ): Promise<Got> {
