@@ -92,3 +92,5 @@ declare module 'vitest' {
 
 export type { EntryClient, EntryName, Got, Sent } from './entries'
 export { entryNames, forEachEntry, makeClient, once } from './entries'
+export type { ErrorTableOptions } from './errors-doc'
+export { describeErrorTable, errorCodesInSource, readErrorTable } from './errors-doc'
