@@ -155,3 +155,23 @@ export async function once(
     await client.close()
   }
 }
+
+/** What `forEachEntry` hands each block: a client maker for that entry. */
+export type Make = (app: Brisk<any>) => Promise<Client>
+
+/**
+ * Sends several requests to one app through one entry, in order, then closes the app.
+ *
+ * @example
+ * const [first, second] = await many(make, app, ['/a', '/b'])
+ */
+export async function many(make: Make, app: Brisk<any>, sent: readonly (Sent | string)[]): Promise<Got[]> {
+  const client = await make(app)
+  try {
+    const out: Got[] = []
+    for (const s of sent) out.push(await client.request(s))
+    return out
+  } finally {
+    await client.close()
+  }
+}

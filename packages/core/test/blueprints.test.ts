@@ -9,21 +9,7 @@ import {
   NotFound,
   Unauthorized,
 } from '../src/index'
-import { type Client, forEachEntry, type Got, type Sent } from './_matrix'
-
-type Make = (app: Brisk<any>) => Promise<Client>
-
-/** Sends several requests to one app through one entry, in order, then closes the app. */
-async function many(make: Make, app: Brisk<any>, sent: readonly (Sent | string)[]): Promise<Got[]> {
-  const client = await make(app)
-  try {
-    const out: Got[] = []
-    for (const s of sent) out.push(await client.request(s))
-    return out
-  } finally {
-    await client.close()
-  }
-}
+import { forEachEntry, many } from './_matrix'
 
 /** Runs `fn`, expecting it to throw; returns what it threw. */
 function thrownBy(fn: () => unknown): Error & { code?: string } {

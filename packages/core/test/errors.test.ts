@@ -9,7 +9,6 @@ import {
   HTTPError,
   InternalServerError,
   json,
-  type Logger,
   MethodNotAllowed,
   NotFound,
   PayloadTooLarge,
@@ -20,27 +19,11 @@ import {
   UnprocessableEntity,
   UnsupportedMediaType,
 } from '../src/index'
+import { recordingLogger, tick } from './_helpers'
 import { forEachEntry, once } from './_matrix'
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
 const SECRET = 'password=hunter2'
-
-/** A logger that keeps the errors it is given, so tests can look at them and stderr stays quiet. */
-function recordingLogger(): { logger: Logger; errors: { obj: unknown; msg: string | undefined }[] } {
-  const errors: { obj: unknown; msg: string | undefined }[] = []
-  const ignore = (): void => {}
-  return {
-    logger: {
-      error: (obj, msg) => void errors.push({ obj, msg }),
-      warn: ignore,
-      info: ignore,
-      debug: ignore,
-    },
-    errors,
-  }
-}
-
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1))
 
 /** An error whose message and stack carry things a client must never see. */
 function secretError(): Error {

@@ -7,31 +7,14 @@ import {
   BriskResponse,
   definePlugin,
   json,
-  type Logger,
   type RequestHook,
   type ResponseHook,
   text,
 } from '../src/index'
+import { recordingLogger, tick } from './_helpers'
 import { forEachEntry, once } from './_matrix'
 
 const SECRET = 'db password is hunter2'
-
-/** A logger that keeps what it is given, so tests can look at it and stderr stays quiet. */
-function recordingLogger(): { logger: Logger; errors: { obj: unknown; msg: string | undefined }[] } {
-  const errors: { obj: unknown; msg: string | undefined }[] = []
-  const ignore = (): void => {}
-  return {
-    logger: {
-      error: (obj, msg) => void errors.push({ obj, msg }),
-      warn: ignore,
-      info: ignore,
-      debug: ignore,
-    },
-    errors,
-  }
-}
-
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1))
 
 type Mode = 'sync' | 'async'
 

@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { Brisk, BriskResponse, empty, html, json, type Logger, redirect, text } from '../src/index'
+import { Brisk, BriskResponse, empty, html, json, redirect, text } from '../src/index'
+import { silent } from './_helpers'
 import { forEachEntry, once } from './_matrix'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
-const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} }
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 
 /** An app with one GET route answering `/` with what `handler` returns. */

@@ -13,21 +13,7 @@ import {
   redirect,
   text,
 } from '../src/index'
-import { type Client, forEachEntry, type Got, once, type Sent } from './_matrix'
-
-type Make = (app: Brisk<any>) => Promise<Client>
-
-/** Sends several requests to one app through one entry, in order, then closes the app. */
-async function many(make: Make, app: Brisk<any>, sent: readonly (Sent | string)[]): Promise<Got[]> {
-  const client = await make(app)
-  try {
-    const out: Got[] = []
-    for (const s of sent) out.push(await client.request(s))
-    return out
-  } finally {
-    await client.close()
-  }
-}
+import { forEachEntry, many, once } from './_matrix'
 
 /** An app whose routes answer with their own label, so a test sees which route matched. */
 function labelled(routes: readonly string[], options: ConstructorParameters<typeof Brisk>[0] = {}): Brisk {

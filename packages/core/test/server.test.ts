@@ -6,9 +6,9 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { Brisk, BriskError, type BriskOptions, type Logger } from '../src/index'
+import { Brisk, BriskError, type BriskOptions } from '../src/index'
+import { silent } from './_helpers'
 
-const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} }
 const SLOW = 15_000 // a generous limit for tests that wait on the server's own timers
 
 interface RawResponse {
