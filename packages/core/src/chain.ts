@@ -173,3 +173,22 @@ export function asBrisk(result: unknown): BriskResponse {
   const res = toResponse(result)
   return res instanceof BriskResponse ? res : fromWebResponse(res)
 }
+
+/**
+ * What an entry sends: the result as a response object, or — when it cannot become one (a BigInt, a cycle) —
+ * the fallback's 500, so a bad handler result never escapes the entry.
+ *
+ * @example
+ * const res = responseFor(result, req, plan.fallback)
+ */
+export function responseFor(
+  result: unknown,
+  req: Req,
+  fallback: (error: unknown, req: Req) => BriskResponse,
+): BriskResponse {
+  try {
+    return asBrisk(result)
+  } catch (error) {
+    return fallback(error, req)
+  }
+}

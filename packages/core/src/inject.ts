@@ -4,7 +4,7 @@
  */
 import { concatChunks, type Entry } from './adapter'
 import type { Brisk } from './app'
-import { asBrisk } from './chain'
+import { responseFor } from './chain'
 import { PayloadTooLarge } from './errors'
 import type { BriskRequest } from './request'
 import type { BriskResponse } from './response'
@@ -59,11 +59,7 @@ const injectEntry: Entry<Raw, BriskResponse> = {
   remoteAddress: (raw) => raw.remoteAddress,
   protocol: () => 'http',
   respond(_raw: Raw, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): BriskResponse {
-    try {
-      return asBrisk(result)
-    } catch (error) {
-      return fallback(error, req)
-    }
+    return responseFor(result, req, fallback)
   },
 }
 

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { type WebSocket, WebSocketServer } from 'ws'
 import type { Entry } from './adapter'
-import { asBrisk } from './chain'
+import { responseFor } from './chain'
 import { statusTitle } from './error-page'
 import { NodeWebSocket } from './node-websocket'
 import type { BriskRequest } from './request'
@@ -81,12 +81,6 @@ export const upgradeEntry: Entry<UpgradeRaw, void> = {
   protocol: (raw) => ((raw.req.socket as TLSSocket).encrypted ? 'https' : 'http'),
   respond(raw, req, result, fallback) {
     if (result instanceof WebSocketRoute) return upgrade(raw, req, result)
-    let res: BriskResponse
-    try {
-      res = asBrisk(result)
-    } catch (error) {
-      res = fallback(error, req)
-    }
-    writeRaw(raw.socket, res)
+    writeRaw(raw.socket, responseFor(result, req, fallback))
   },
 }

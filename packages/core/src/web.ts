@@ -3,7 +3,7 @@
  */
 import { concatChunks, type Entry } from './adapter'
 import type { Brisk } from './app'
-import { asBrisk } from './chain'
+import { responseFor } from './chain'
 import { PayloadTooLarge } from './errors'
 import type { BriskRequest } from './request'
 import type { BriskResponse } from './response'
@@ -80,13 +80,7 @@ function respond(
   fallback: Fallback,
 ): Response {
   if (result instanceof Response && request.method !== 'HEAD') return result
-  let res: BriskResponse
-  try {
-    res = asBrisk(result)
-  } catch (error) {
-    res = fallback(error, req)
-  }
-  return toWebResponse(res, req.method)
+  return toWebResponse(responseFor(result, req, fallback), req.method)
 }
 
 const webEntry: Entry<Request, Response> = {
