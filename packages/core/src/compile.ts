@@ -8,7 +8,7 @@
 import { parseBytes } from './body-parse'
 import { BadRequest, BriskError, HTTPError, MethodNotAllowed, NotFound } from './errors'
 import { type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
-import type { BriskRequest } from './request'
+import { type BriskRequest, headerValue } from './request'
 import { empty } from './response'
 import type { RouteBuilder, RouteInfo, RouteOptions } from './route-info'
 import type { ErrorEntry, Fallback, RoutePlan } from './route-plan'
@@ -267,7 +267,7 @@ function addAutomatic(
 
 function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
   return (req: BriskRequest<any, any>) => {
-    const allow = httpMethods(router.allowed(req.path, hostOf(req))).join(', ')
+    const allow = httpMethods(router.allowed(req.path, headerValue(req.headers.host))).join(', ')
     return empty({ status: 204, headers: { allow } })
   }
 }
@@ -278,7 +278,7 @@ function malformedPath(): never {
 
 function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
   return (req: BriskRequest<any, any>) => {
-    const known = router.allowed(req.path, hostOf(req))
+    const known = router.allowed(req.path, headerValue(req.headers.host))
     if (req.method === 'GET' && known.includes(WS_METHOD)) {
       throw new HTTPError(426, 'This path speaks WebSocket: send an Upgrade request', {
         headers: { upgrade: 'websocket', connection: 'Upgrade' },
@@ -294,9 +294,4 @@ function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
 /** The methods for an `Allow` header: without the websocket pseudo-method and the any-method marker. */
 function httpMethods(methods: string[]): string[] {
   return methods.filter((m) => m !== WS_METHOD && m !== '*')
-}
-
-function hostOf(req: BriskRequest<any, any>): string | undefined {
-  const host = req.headers.host
-  return Array.isArray(host) ? host[0] : host
 }
