@@ -1,6 +1,7 @@
 /**
  * Small helpers shared by the core's tests.
  */
+import { request } from 'node:http'
 import type { Logger } from '../src/index'
 
 /** A logger that says nothing, for tests whose failures are expected. */
@@ -23,3 +24,37 @@ export function recordingLogger(): { logger: Logger; errors: { obj: unknown; msg
 
 /** Waits a millisecond, so an async hook really goes through the event loop. */
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1))
+
+/**
+ * A GET on a new connection to a loopback port, with the request target sent exactly as written (no client
+ * normalises `..` or escapes) and a timeout.
+ *
+ * @example
+ * const { status, body } = await getFresh(port, '/static/../secret.txt')
+ */
+export function getFresh(
+  port: number,
+  path: string,
+  timeout = 10_000,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        body += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode!, body }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)))
+    req.end()
+  })
+}
+
+/** {@link getFresh} for a full URL. */
+export function getURL(url: string, timeout?: number): Promise<{ status: number; body: string }> {
+  const { port, pathname, search } = new URL(url)
+  return getFresh(Number(port), pathname + search, timeout)
+}

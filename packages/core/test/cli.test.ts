@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +19,7 @@ import { isIgnoredPath } from '../src/cli-watch'
 import { Brisk } from '../src/index'
 import type { RouteInfo } from '../src/route-info'
 import { VERSION } from '../src/version'
+import { getURL } from './_helpers'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const cli = join(root, 'dist', 'cli.js')
@@ -384,22 +384,7 @@ async function stop(server: Brisked): Promise<number | string> {
 }
 
 /** A GET on a fresh connection (no keep-alive pool to outlive a restarted server). */
-function get(url: string, timeout = 5_000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        body += chunk
-      })
-      res.on('end', () => resolve({ status: res.statusCode!, body }))
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)))
-    req.end()
-  })
-}
+const get = (url: string, timeout = 5_000): Promise<{ status: number; body: string }> => getURL(url, timeout)
 
 /** Retries `probe` until it returns true (errors count as false), failing after `timeout` ms. */
 async function poll(what: string, probe: () => Promise<boolean>, timeout = 15_000): Promise<void> {

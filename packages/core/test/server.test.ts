@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Brisk, BriskError, type BriskOptions } from '../src/index'
-import { silent } from './_helpers'
+import { getFresh as get, silent } from './_helpers'
 
 const SLOW = 15_000 // a generous limit for tests that wait on the server's own timers
 
@@ -96,23 +95,6 @@ async function exchange(port: number, text: string): Promise<RawResponse & { clo
   connection.send(text)
   const response = await connection.response()
   return { ...response, closed: connection.closed }
-}
-
-/** GET `path` with node:http and resolve with the status and body, or reject with the client error. */
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        body += chunk
-      })
-      res.on('end', () => resolve({ status: res.statusCode!, body }))
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end()
-  })
 }
 
 /** An app with `GET /` → `{ ok: true }`, listening on a free loopback port. */

@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Brisk, file } from '../src/index'
 import { contentDisposition } from '../src/static-files'
+import { getFresh as raw } from './_helpers'
 import { forEachEntry, type Got, makeClient } from './_matrix'
 
 let base: string
@@ -174,22 +174,6 @@ forEachEntry('app.static()', (make) => {
     expect((await get('/static/up/secret.txt')).status).toBe(404)
   })
 })
-
-/** Sends a raw request target, exactly as written (no client normalises it). */
-function raw(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => {
-        body += c
-      })
-      res.on('end', () => resolve({ status: res.statusCode!, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
 
 describe('app.static() never leaves its folder', () => {
   const attempts: [string, number[]][] = [

@@ -2,9 +2,9 @@
  * Real processes: the fixture app is started with `node`, as users run it, against the built core.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { getURL } from './_helpers'
 
 const fixture = fileURLToPath(new URL('./fixtures/workers-app.mjs', import.meta.url))
 const running: ChildProcess[] = []
@@ -50,20 +50,9 @@ async function start(env: Record<string, string>): Promise<Started> {
 }
 
 /** One request on a new connection, so the cluster may hand it to any worker. */
-function get(url: string, timeout = 10_000): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => {
-        body += c
-      })
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }))
-    })
-    req.on('error', reject)
-    req.on('timeout', () => req.destroy(new Error('timed out')))
-    req.end()
-  })
+async function get(url: string, timeout = 10_000): Promise<{ status: number; body: any }> {
+  const res = await getURL(url, timeout)
+  return { status: res.status, body: JSON.parse(res.body) }
 }
 
 /**
