@@ -3,7 +3,15 @@
  * (`:id<int>` is a number in `req.params`), blueprints that declare what they need from `req.ctx`, mounted as
  * one group. Imports `@brisk/core` (resolved by run.mjs to the package's built `dist/index.d.ts`).
  */
-import { CTX_TYPES, ctxImports, ctxType, GROUP_PREFIX, GROUP_VERSION, literal } from './spec.mjs'
+import {
+  CTX_TYPES,
+  ctxImports,
+  ctxType,
+  GROUP_PREFIX,
+  GROUP_VERSION,
+  literal,
+  projectFiles,
+} from './spec.mjs'
 
 export const name = 'Brisk'
 
@@ -160,11 +168,7 @@ ${routes('app', p.app)}`
 }
 
 /** The project's source files, by name. */
-export function generate(p) {
-  const files = { 'plugins.ts': PLUGINS, 'app.ts': appFile(p) }
-  for (const g of p.groups) files[`${g.name}.ts`] = groupFile(g)
-  return files
-}
+export const generate = (p) => projectFiles(p, PLUGINS, appFile, groupFile)
 
 /** Route registrations in the generated text (a GET+HEAD `route()` counts once). */
 export const countRoutes = (text) =>

@@ -10,7 +10,7 @@
  * other kinds' constraints are find-my-way regex parameters (`:ref(^[0-9a-fA-F-]{36}$)`). The rest of a path is
  * Fastify's wildcard `*`, read as `req.params['*']`.
  */
-import { CTX_TYPES, GROUP_PREFIX, GROUP_VERSION, isNumberKind, literal } from './spec.mjs'
+import { CTX_TYPES, GROUP_PREFIX, GROUP_VERSION, isNumberKind, literal, projectFiles } from './spec.mjs'
 
 export const name = 'Fastify'
 
@@ -240,11 +240,7 @@ ${routes('app', p.app)}`
 }
 
 /** The project's source files, by name. */
-export function generate(p) {
-  const files = { 'plugins.ts': PLUGINS, 'app.ts': appFile(p) }
-  for (const g of p.groups) files[`${g.name}.ts`] = groupFile(g)
-  return files
-}
+export const generate = (p) => projectFiles(p, PLUGINS, appFile, groupFile)
 
 /** Route registrations in the generated text (a GET+HEAD `route()` counts once). */
 export const countRoutes = (text) =>

@@ -8,7 +8,15 @@
  * path) and is always a string, so number parameters are converted in the handler. The kinds' constraints are
  * written as Hono's regex parameters (`:id{-?[0-9]+}`), so the same requests match as in Brisk.
  */
-import { CTX_TYPES, ctxImports, ctxType, GROUP_PREFIX, GROUP_VERSION, literal } from './spec.mjs'
+import {
+  CTX_TYPES,
+  ctxImports,
+  ctxType,
+  GROUP_PREFIX,
+  GROUP_VERSION,
+  literal,
+  projectFiles,
+} from './spec.mjs'
 
 export const name = 'Hono'
 
@@ -178,11 +186,7 @@ ${routes('app', p.app)}`
 }
 
 /** The project's source files, by name. */
-export function generate(p) {
-  const files = { 'plugins.ts': PLUGINS, 'app.ts': appFile(p) }
-  for (const g of p.groups) files[`${g.name}.ts`] = groupFile(g)
-  return files
-}
+export const generate = (p) => projectFiles(p, PLUGINS, appFile, groupFile)
 
 /** Route registrations in the generated text (a GET+HEAD `on()` counts once). */
 export const countRoutes = (text) =>

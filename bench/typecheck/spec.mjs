@@ -178,3 +178,16 @@ export const ctxType = (fields) => fields.map((f) => FIELDS[f].type).join(' & ')
 
 /** The distinct context types of some fields, sorted, for an import line. */
 export const ctxImports = (fields) => [...new Set(fields.map((f) => FIELDS[f].type))].sort().join(', ')
+
+/**
+ * A generated project's files by name: the plugins, the app, and one file per group; each generator
+ * supplies the three texts in its framework's idiom.
+ *
+ * @example
+ * projectFiles(spec, PLUGINS, appFile, groupFile)['app.ts']
+ */
+export function projectFiles(p, plugins, appFile, groupFile) {
+  const files = { 'plugins.ts': plugins, 'app.ts': appFile(p) }
+  for (const g of p.groups) files[`${g.name}.ts`] = groupFile(g)
+  return files
+}
