@@ -169,7 +169,7 @@ function protoDistance(value: object, proto: unknown): number {
 }
 
 /** Any handler result as a response object that middleware can change. */
-export function asBrisk(result: unknown): BriskResponse {
+function asBrisk(result: unknown): BriskResponse {
   const res = toResponse(result)
   return res instanceof BriskResponse ? res : fromWebResponse(res)
 }

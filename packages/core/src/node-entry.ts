@@ -115,7 +115,7 @@ async function pipeStream(res: Res, stream: ReadableStream<Uint8Array>): Promise
 }
 
 /** Writes a {@link BriskResponse} to a node response. */
-export function writeBrisk(res: Res, r: BriskResponse): void {
+function writeBrisk(res: Res, r: BriskResponse): void {
   const body = r.body
   if (body === null) {
     if (

@@ -62,7 +62,7 @@ const NO_BODY = new Set([101, 204, 205, 304])
  * @example
  * const response = toWebResponse(json({ ok: true }), 'GET')
  */
-export function toWebResponse(r: BriskResponse, method: string): Response {
+function toWebResponse(r: BriskResponse, method: string): Response {
   const headers = new Headers()
   for (const name in r.headers) {
     const value = r.headers[name]!
