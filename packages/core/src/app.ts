@@ -220,8 +220,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     }
     this.#main = !worker
     await this.ready()
-    const { listenNode } = await import('./server')
-    this.server = await listenNode(this, options)
+    const { listenServer } = await import('./server')
+    this.server = await listenServer(this, options)
     if (options.signals !== false) trackSignals(this)
     try {
       await this.start()

@@ -33,6 +33,11 @@ export interface BriskOptions {
   maxHeaderSize?: number
   /** Milliseconds `close()` waits for in-flight requests and tasks [BRISK_SHUTDOWN_TIMEOUT]. @default 10000 */
   shutdownTimeout?: number
+  /**
+   * The HTTP server `listen()` runs: Brisk's own HTTP/1.1 server, or `node:http` for code that needs node's
+   * request and response objects [BRISK_SERVER]. @default 'brisk'
+   */
+  server?: 'brisk' | 'node'
   /** Limits for `multipart/form-data` bodies (files, sizes, counts). */
   multipart?: MultipartLimits
   /** Where `BRISK_*` variables are read from. @default `process.env` (none on runtimes without it) */
@@ -52,6 +57,7 @@ export interface BriskConfig {
   readonly keepAliveTimeout: number
   readonly maxHeaderSize: number
   readonly shutdownTimeout: number
+  readonly server: 'brisk' | 'node'
   readonly multipart: ResolvedMultipartLimits
   /** Every other `BRISK_*` variable, without the prefix: `BRISK_DB_URL` is `vars.DB_URL`. */
   readonly vars: Readonly<Record<string, string>>
@@ -68,6 +74,7 @@ const KNOWN = new Set([
   'HEADERS_TIMEOUT',
   'KEEP_ALIVE_TIMEOUT',
   'MAX_HEADER_SIZE',
+  'SERVER',
   'SHUTDOWN_TIMEOUT',
 ])
 
@@ -148,7 +155,13 @@ export function resolveConfig(options: BriskOptions): BriskConfig {
     keepAliveTimeout: ms('KEEP_ALIVE_TIMEOUT', 'keepAliveTimeout', 5_000),
     maxHeaderSize: ms('MAX_HEADER_SIZE', 'maxHeaderSize', 16_384),
     shutdownTimeout: ms('SHUTDOWN_TIMEOUT', 'shutdownTimeout', 10_000),
+    server: serverKind(pick<string>(options.server, 'SERVER', (raw) => raw.trim(), 'brisk')),
     multipart: resolveMultipartLimits(options.multipart),
     vars: Object.freeze(vars),
   })
+}
+
+function serverKind(value: string): 'brisk' | 'node' {
+  if (value === 'brisk' || value === 'node') return value
+  throw new TypeError(`new Brisk(): server must be 'brisk' or 'node', got ${JSON.stringify(value)}`)
 }

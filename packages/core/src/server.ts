@@ -1,6 +1,7 @@
 /**
- * The node server: `node:http` (or `node:https`) with Brisk's timeouts, problem+json answers to requests
- * that cannot be parsed, and a draining `close()`.
+ * `listen()`'s server: Brisk's own HTTP/1.1 server (`http1-server.ts`, the default), or `node:http` /
+ * `node:https` with Brisk's timeouts, problem+json answers to requests that cannot be parsed, and a draining
+ * `close()`. Both serve the same app through the same `app.handle`.
  */
 import {
   createServer as createHttpServer,
@@ -9,11 +10,12 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo, Socket } from 'node:net'
+import type { Server as NetServer, AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
 import { statusTitle } from './error-page'
+import { Http1Server } from './http1-server'
 import { nodeEntry } from './node-entry'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
 import { WS_METHOD } from './websocket'
@@ -30,30 +32,67 @@ export interface ListenOptions {
   workers?: number
   /** Close gracefully and exit 0 on SIGTERM / SIGINT. @default true */
   signals?: boolean
+  /** Which HTTP server to run; overrides the app's `server` option. @default app.config.server ('brisk') */
+  server?: 'brisk' | 'node'
 }
 
 /** A listening server. */
 export interface ServerHandle {
   /** Where it listens. */
   readonly address: { port: number; host: string; url: string }
-  /** The `node:http` server itself. */
-  readonly raw: Server
+  /** The listening server: a `net.Server` (`tls.Server`) for Brisk's server, an `http.Server` for node's. */
+  readonly raw: NetServer
   /** Stops accepting, lets in-flight requests finish within `grace` ms, then cuts what is left. */
   close(grace: number): Promise<void>
 }
 
 /**
- * Starts a node server for `app` (which must be ready).
+ * Starts a server for `app` (which must be ready): Brisk's own, or node's with `server: 'node'`.
  *
  * @example
- * const handle = await listenNode(app, { port: 0 })
+ * const handle = await listenServer(app, { port: 0 })
  */
-export async function listenNode(app: Brisk<any>, options: ListenOptions): Promise<ServerHandle> {
+export async function listenServer(app: Brisk<any>, options: ListenOptions): Promise<ServerHandle> {
   const port = options.port ?? 8000
   const host = options.host ?? '127.0.0.1'
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`listen(): port must be an integer from 0 to 65535, got ${String(port)}`)
   }
+  const kind = options.server ?? app.config.server
+  if (kind !== 'brisk' && kind !== 'node') {
+    throw new TypeError(`listen(): server must be 'brisk' or 'node', got ${JSON.stringify(kind)}`)
+  }
+  if (kind === 'brisk') {
+    const server = new Http1Server(app, { tls: options.tls })
+    return handleFor(await bind(server.raw, port, host), options, (grace) => server.close(grace))
+  }
+  const { server, sockets } = nodeServer(app, options)
+  return handleFor(await bind(server, port, host), options, (grace) => closeServer(server, sockets, grace))
+}
+
+async function bind(server: NetServer, port: number, host: string): Promise<NetServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return server
+}
+
+function handleFor(server: NetServer, options: ListenOptions, close: (grace: number) => Promise<void>): ServerHandle {
+  const bound = server.address() as AddressInfo
+  const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
+  const scheme = options.tls ? 'https' : 'http'
+  return {
+    address: { port: bound.port, host: bound.address, url: `${scheme}://${shown}:${bound.port}` },
+    raw: server,
+    close,
+  }
+}
+
+function nodeServer(app: Brisk<any>, options: ListenOptions): { server: Server; sockets: Set<WebSocket> } {
   const config = app.config
   const serverOptions = {
     requestTimeout: config.requestTimeout,
@@ -78,22 +117,7 @@ export async function listenNode(app: Brisk<any>, options: ListenOptions): Promi
     const raw: UpgradeRaw = { req, socket, head, sockets }
     app.handle(upgradeEntry, raw, req.method!, req.url!, req.headers, websocket ? WS_METHOD : req.method!)
   })
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const bound = server.address() as AddressInfo
-  const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
-  const scheme = options.tls ? 'https' : 'http'
-  return {
-    address: { port: bound.port, host: bound.address, url: `${scheme}://${shown}:${bound.port}` },
-    raw: server,
-    close: (grace) => closeServer(server, sockets, grace),
-  }
+  return { server, sockets }
 }
 
 /**

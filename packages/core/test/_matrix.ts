@@ -1,13 +1,14 @@
 /**
- * One behaviour suite, three entries: every test written with `forEachEntry` runs through `app.inject`,
- * `app.fetch` and a live node server on a loopback port, and must pass on each.
+ * One behaviour suite, four entries: every test written with `forEachEntry` runs through `app.inject`,
+ * `app.fetch`, Brisk's own HTTP/1.1 server on a loopback port (`node`) and `node:http` (`node-http`), and
+ * must pass on each.
  */
 import { request as httpRequest } from 'node:http'
 import { describe } from 'vitest'
 import type { Brisk } from '../src/index'
 
-export type EntryName = 'inject' | 'fetch' | 'node'
-export const entryNames: readonly EntryName[] = ['inject', 'fetch', 'node']
+export type EntryName = 'inject' | 'fetch' | 'node' | 'node-http'
+export const entryNames: readonly EntryName[] = ['inject', 'fetch', 'node', 'node-http']
 
 /** A request, the same for every entry. A non-string, non-bytes body is sent as JSON. */
 export interface Sent {
@@ -94,7 +95,8 @@ export async function makeClient(app: Brisk<any>, entry: EntryName): Promise<Cli
       close: () => app.close(),
     }
   }
-  const { port } = await app.listen({ port: 0, host: '127.0.0.1' })
+  const server = entry === 'node-http' ? 'node' : 'brisk'
+  const { port } = await app.listen({ port: 0, host: '127.0.0.1', server })
   return {
     entry,
     request(s) {

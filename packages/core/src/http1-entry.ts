@@ -1,0 +1,273 @@
+/**
+ * The entry of Brisk's own HTTP/1.1 server: reads bodies from an {@link Exchange} and writes each response
+ * straight to its socket as one status line, one header block and the body, in a single write where it can.
+ */
+import { concatChunks, type Entry } from './adapter'
+import { PayloadTooLarge } from './errors'
+import { statusTitle } from './error-page'
+import type { Exchange } from './http1-connection'
+import { Framing } from './http1-parse'
+import type { BriskRequest } from './request'
+import { BriskResponse, contentTypes, fromWebResponse } from './response'
+import type { Fallback } from './route-plan'
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// Field values may hold visible characters, spaces, tabs and obs-text; a CR or LF would end the field.
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+
+const statusLines: string[] = []
+
+/** `HTTP/1.1 200 OK\r\n`, made once per status. */
+function statusLine(status: number): string {
+  let line = statusLines[status]
+  if (line === undefined) {
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new RangeError(`Invalid HTTP status ${String(status)}`)
+    }
+    line = statusLines[status] = `HTTP/1.1 ${status} ${statusTitle(status)}\r\n`
+  }
+  return line
+}
+
+let dateLine: string | undefined
+
+function clearDate(): void {
+  dateLine = undefined
+}
+
+/** The `date` field, formatted at most once a second, as node does. */
+function currentDate(): string {
+  if (dateLine === undefined) {
+    const now = new Date()
+    dateLine = `date: ${now.toUTCString()}\r\n`
+    setTimeout(clearDate, 1000 - now.getMilliseconds()).unref()
+  }
+  return dateLine
+}
+
+/** Decides whether the connection stays open after this response, and says so in the head. */
+function connectionFields(exchange: Exchange, close: boolean): string {
+  const keep = exchange.head.keepAlive && exchange.ended && !close && !exchange.connection.host.closing
+  exchange.keepAlive = keep
+  return keep ? exchange.connection.host.keepAliveFields : 'connection: close\r\n'
+}
+
+function bodiless(exchange: Exchange, status: number): boolean {
+  return exchange.head.method === 'HEAD' || status === 204 || status === 304 || status < 200
+}
+
+function send(exchange: Exchange, head: string, body: string | Uint8Array | null): void {
+  const socket = exchange.socket
+  exchange.headSent = true
+  if (!socket.destroyed) {
+    if (body === null) socket.write(head, 'latin1')
+    else if (typeof body === 'string') socket.write(head + body)
+    else {
+      socket.cork()
+      socket.write(head, 'latin1')
+      socket.write(body)
+      socket.uncork()
+    }
+  }
+  exchange.finish()
+}
+
+/** A 200 with only a content type: the path of most handler results. */
+function writeSimple(exchange: Exchange, type: string, body: string | Uint8Array): void {
+  if (exchange.finished) return
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+  const head = `HTTP/1.1 200 OK\r\ncontent-type: ${type}\r\ncontent-length: ${length}\r\n${currentDate()}${connectionFields(exchange, false)}\r\n`
+  send(exchange, head, exchange.head.method === 'HEAD' ? null : body)
+}
+
+/** The header block of a response, checked field by field: nothing a handler sets can split it. */
+function fieldLines(headers: Record<string, string | string[]>): {
+  lines: string
+  length: string | undefined
+  close: boolean
+} {
+  let lines = ''
+  let length: string | undefined
+  let close = false
+  let dated = false
+  for (const name in headers) {
+    const value = headers[name]!
+    const key = name.toLowerCase()
+    if (key === 'content-length') {
+      length = String(value)
+      if (!/^\d{1,15}$/.test(length)) throw new TypeError(`Invalid content-length ${JSON.stringify(length)}`)
+      continue
+    }
+    if (key === 'connection') {
+      close = /\bclose\b/i.test(String(value))
+      continue
+    }
+    if (key === 'transfer-encoding' || key === 'keep-alive') continue // framing is the server's job
+    if (key === 'date') dated = true
+    if (!TOKEN.test(name)) throw new TypeError(`Invalid header name ${JSON.stringify(name)}`)
+    if (typeof value === 'string') {
+      if (BAD_VALUE.test(value)) throw new TypeError(`Invalid character in header ${name}`)
+      lines += `${name}: ${value}\r\n`
+    } else {
+      for (const item of value) {
+        if (BAD_VALUE.test(item)) throw new TypeError(`Invalid character in header ${name}`)
+        lines += `${name}: ${item}\r\n`
+      }
+    }
+  }
+  if (!dated) lines += currentDate()
+  return { lines, length, close }
+}
+
+function writeBrisk(exchange: Exchange, res: BriskResponse): void {
+  if (exchange.finished) return
+  const status = res.status
+  const { lines, length, close } = fieldLines(res.headers)
+  const start = statusLine(status)
+  const body = res.body
+  const noBody = bodiless(exchange, status)
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    let size = length
+    if (body !== null) size = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
+    else if (size === undefined && status >= 200 && status !== 204 && status !== 304) size = '0'
+    const sized = size === undefined || status === 204 || status < 200 ? '' : `content-length: ${size}\r\n`
+    const head = `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`
+    send(exchange, head, noBody ? null : body)
+    return
+  }
+  if (noBody) {
+    body.cancel().catch(() => {})
+    const sized = length === undefined ? '' : `content-length: ${length}\r\n`
+    send(exchange, `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`, null)
+    return
+  }
+  // A stream: its declared length if it has one, else chunked (HTTP/1.1) or until the connection closes (1.0).
+  const chunked = length === undefined && exchange.head.minor === 1
+  const framing =
+    length !== undefined ? `content-length: ${length}\r\n` : chunked ? 'transfer-encoding: chunked\r\n' : ''
+  const head = `${start}${lines}${framing}${connectionFields(exchange, close || (length === undefined && !chunked))}\r\n`
+  exchange.headSent = true
+  exchange.socket.write(head, 'latin1')
+  void pipeStream(exchange, body, chunked)
+}
+
+function drained(exchange: Exchange): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = exchange.socket
+    const done = (): void => {
+      socket.off('drain', done)
+      socket.off('close', done)
+      resolve()
+    }
+    socket.on('drain', done)
+    socket.on('close', done)
+  })
+}
+
+async function pipeStream(exchange: Exchange, stream: ReadableStream<Uint8Array>, chunked: boolean): Promise<void> {
+  const socket = exchange.socket
+  const reader = stream.getReader()
+  // A client that leaves cancels the stream, so its producer's signal aborts even while it waits for events.
+  exchange.onAbort = () => {
+    reader.cancel().catch(() => {})
+  }
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done || socket.destroyed) break
+      if (value.byteLength === 0) continue // an empty chunk would read as the end of a chunked body
+      let ok: boolean
+      if (chunked) {
+        socket.cork()
+        socket.write(`${value.byteLength.toString(16)}\r\n`, 'latin1')
+        socket.write(value)
+        ok = socket.write('\r\n', 'latin1')
+        socket.uncork()
+      } else {
+        ok = socket.write(value)
+      }
+      if (!ok) await drained(exchange)
+    }
+    if (!socket.destroyed) {
+      if (chunked) socket.write('0\r\n\r\n', 'latin1')
+      exchange.finish()
+    }
+  } catch {
+    // The stream failed after the head went out: the only honest signal left is to cut the connection.
+    socket.destroy()
+  } finally {
+    exchange.onAbort = null
+    reader.releaseLock()
+  }
+}
+
+function writeJSON(exchange: Exchange, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
+  let body: string
+  try {
+    body = JSON.stringify(result)
+  } catch (error) {
+    writeChecked(exchange, req, fallback(error, req), fallback) // a BigInt or a cycle: a 500, not a crash
+    return
+  }
+  writeSimple(exchange, contentTypes.json, body)
+}
+
+/** Writes `res`; a header a handler set that cannot go on the wire (a CR, a bad name) becomes a 500. */
+function writeChecked(exchange: Exchange, req: BriskRequest<any, any>, res: BriskResponse, fallback: Fallback): void {
+  try {
+    writeBrisk(exchange, res)
+  } catch (error) {
+    if (exchange.headSent) throw error
+    writeBrisk(exchange, fallback(error, req))
+  }
+}
+
+function respond(exchange: Exchange, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
+  if (typeof result === 'string') writeSimple(exchange, contentTypes.text, result)
+  else if (result instanceof BriskResponse) writeChecked(exchange, req, result, fallback)
+  else if (result === undefined) writeChecked(exchange, req, new BriskResponse(null, 204, {}), fallback)
+  else if (result instanceof Response) writeChecked(exchange, req, fromWebResponse(result), fallback)
+  else if (result instanceof Uint8Array) writeSimple(exchange, 'application/octet-stream', result)
+  else writeJSON(exchange, req, result, fallback)
+}
+
+function tooLarge(exchange: Exchange, limit: number): boolean {
+  return exchange.head.framing === Framing.Length && exchange.head.length > limit
+}
+
+async function readBody(exchange: Exchange, limit: number): Promise<Uint8Array> {
+  if (tooLarge(exchange, limit)) throw new PayloadTooLarge(limit)
+  if (exchange.ended && exchange.failed === null) {
+    const { chunks, queued } = exchange
+    exchange.chunks = []
+    exchange.queued = 0
+    return chunks.length === 0 ? new Uint8Array(0) : concatChunks(chunks, queued)
+  }
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (let chunk = await exchange.read(); chunk !== null; chunk = await exchange.read()) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    chunks.push(chunk)
+  }
+  return concatChunks(chunks, total)
+}
+
+async function* bodyStream(exchange: Exchange, limit: number): AsyncIterable<Uint8Array> {
+  if (tooLarge(exchange, limit)) throw new PayloadTooLarge(limit)
+  let total = 0
+  for (let chunk = await exchange.read(); chunk !== null; chunk = await exchange.read()) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    yield chunk
+  }
+}
+
+/** The HTTP/1.1 entry, shared by every request of every Brisk server. */
+export const http1Entry: Entry<Exchange, void> = {
+  readBody,
+  bodyStream,
+  remoteAddress: (exchange) => exchange.socket.remoteAddress,
+  protocol: (exchange) => (exchange.connection.host.secure ? 'https' : 'http'),
+  respond,
+}

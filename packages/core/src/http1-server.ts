@@ -1,0 +1,135 @@
+/**
+ * Brisk's own HTTP/1.1 server: `node:net` (or `node:tls`) sockets, the strict parser of `http1-parse.ts`, and
+ * responses written straight to the socket. It does what a Brisk app needs from `node:http` and nothing more,
+ * which is where its speed comes from: no `IncomingMessage` or `ServerResponse` stream per request, one write
+ * per response.
+ */
+import { createServer as createNetServer, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
+import type { WebSocket } from 'ws'
+import type { Brisk } from './app'
+import { statusTitle } from './error-page'
+import { Connection, type ConnectionHost, type Exchange } from './http1-connection'
+import { http1Entry } from './http1-entry'
+import type { HeadError, RequestHead } from './http1-parse'
+import { type UpgradeRaw, upgradeEntry } from './upgrade'
+import { WS_METHOD } from './websocket'
+
+/** What {@link Http1Server} is made with. */
+export interface Http1Options {
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer }
+}
+
+/**
+ * The connections of one listening socket, their timeouts, and the hand-off of upgrades to websockets.
+ *
+ * @example
+ * const server = new Http1Server(app, {})
+ * server.raw.listen(8000, '127.0.0.1')
+ */
+export class Http1Server implements ConnectionHost {
+  readonly raw: Server
+  readonly secure: boolean
+  readonly maxHeaderSize: number
+  readonly keepAliveFields: string
+  readonly sockets = new Set<WebSocket>()
+  closing = false
+  readonly #app: Brisk<any>
+  readonly #connections = new Set<Connection>()
+  readonly #sweep: ReturnType<typeof setInterval>
+
+  constructor(app: Brisk<any>, options: Http1Options) {
+    const config = app.config
+    this.#app = app
+    this.secure = options.tls !== undefined
+    this.maxHeaderSize = config.maxHeaderSize
+    this.keepAliveFields = `connection: keep-alive\r\nkeep-alive: timeout=${Math.floor(config.keepAliveTimeout / 1000)}\r\n`
+    const onSocket = (socket: Socket): void => {
+      if (this.closing) {
+        socket.destroy()
+        return
+      }
+      this.#connections.add(new Connection(this, socket))
+    }
+    this.raw = options.tls
+      ? createTlsServer({ ...options.tls }, onSocket)
+      : createNetServer({ noDelay: true }, onSocket)
+    if (options.tls) {
+      this.raw.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy())
+    }
+    // One timer for every connection's timeouts, often enough for the shortest of them.
+    const { headersTimeout, requestTimeout, keepAliveTimeout } = config
+    const shortest = Math.min(keepAliveTimeout, headersTimeout || Infinity, requestTimeout || Infinity)
+    const every = Math.max(25, Math.min(1000, Math.floor(shortest / 4)))
+    const headers = Math.min(headersTimeout, requestTimeout || headersTimeout)
+    this.#sweep = setInterval(() => {
+      const now = Date.now()
+      for (const c of this.#connections) c.check(now, headers, requestTimeout, keepAliveTimeout)
+    }, every)
+    this.#sweep.unref()
+  }
+
+  /** @internal */
+  dispatch(exchange: Exchange): void {
+    const head = exchange.head
+    this.#app.handle(http1Entry, exchange, head.method, head.url, head.headers)
+  }
+
+  /** @internal An `Upgrade` request: the socket leaves HTTP, the upgrade entry takes it (websockets). */
+  upgrade(head: RequestHead, socket: Socket, rest: Buffer): void {
+    // Neither flowing nor paused: `ws` starts reading when it adds its own listener.
+    ;(socket as { readableFlowing: boolean | null }).readableFlowing = null
+    const req = {
+      method: head.method,
+      url: head.url,
+      headers: head.headers,
+      httpVersion: head.minor === 1 ? '1.1' : '1.0',
+      socket,
+    }
+    const websocket = head.method === 'GET' && String(head.headers.upgrade).toLowerCase() === 'websocket'
+    const raw: UpgradeRaw = { req: req as never, socket, head: rest, sockets: this.sockets }
+    this.#app.handle(upgradeEntry, raw, head.method, head.url, head.headers, websocket ? WS_METHOD : head.method)
+  }
+
+  /** @internal Answers a request that could not be read (problem+json, as every Brisk error) and closes. */
+  reject(socket: Socket, error: HeadError): void {
+    const status = error.status
+    const title = statusTitle(status)
+    const body = JSON.stringify({ type: 'about:blank', title, status })
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
+    socket.setTimeout(5000, () => socket.destroy())
+  }
+
+  /** @internal */
+  forget(connection: Connection): void {
+    this.#connections.delete(connection)
+  }
+
+  /** Stops accepting, lets in-flight requests finish within `grace` ms, then cuts what is left. */
+  async close(grace: number): Promise<void> {
+    this.closing = true
+    const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()))
+    // Upgraded sockets are no longer HTTP: say goodbye (1001 Going Away) on each.
+    for (const ws of this.sockets) ws.close(1001, 'Server shutting down')
+    // Idle keep-alive connections close now; busy ones close after their response (`closing` is set).
+    const sweep = setInterval(() => this.#closeIdle(), 50)
+    this.#closeIdle()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, grace)
+    })
+    await Promise.race([closed, expired])
+    clearInterval(sweep)
+    clearTimeout(timer)
+    clearInterval(this.#sweep)
+    for (const c of this.#connections) c.socket.destroy()
+    for (const ws of this.sockets) ws.terminate()
+    await closed
+  }
+
+  #closeIdle(): void {
+    for (const c of this.#connections) c.closeIfIdle()
+  }
+}
