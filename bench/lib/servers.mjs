@@ -16,7 +16,7 @@ const DIR = fileURLToPath(new URL('../servers/', import.meta.url))
 const BENCH = fileURLToPath(new URL('..', import.meta.url))
 
 /** The table's column order; servers not named here follow in name order. */
-const ORDER = ['node-http', 'brisk', 'brisk-fetch', 'fastify', 'hono', 'express', 'koa']
+const ORDER = ['node-http', 'brisk', 'brisk-node', 'brisk-fetch', 'fastify', 'hono', 'express', 'koa']
 
 /** Loads what each server declares (importing a server file does not start it). */
 export async function loadServers(dir = DIR) {

@@ -14,7 +14,7 @@ const RUN = fileURLToPath(new URL('../run.mjs', import.meta.url))
 const hasTool = (command, args) => spawnSync(command, args, { stdio: 'ignore' }).error === undefined
 const tools = process.platform === 'linux' && hasTool('wrk', ['--version']) && hasTool('taskset', ['-V'])
 
-const CORE_SERVERS = ['node-http', 'brisk', 'brisk-fetch', 'fastify', 'hono', 'express', 'koa']
+const CORE_SERVERS = ['node-http', 'brisk', 'brisk-node', 'brisk-fetch', 'fastify', 'hono', 'express', 'koa']
 const CORE_SCENARIOS = ['text', 'json', 'param', 'echo', 'mw', 'r300']
 
 const scenarios = await loadScenarios()

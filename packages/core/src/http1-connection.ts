@@ -151,6 +151,8 @@ export class Connection {
   #driving = false
   #paused = false
   #closed = false
+  /** The client has sent its FIN: answer what it sent, then close. */
+  #peerEnded = false
 
   constructor(host: ConnectionHost, socket: Socket) {
     this.host = host
@@ -159,6 +161,7 @@ export class Connection {
     socket.on('data', this.#onData)
     socket.on('error', onSocketError)
     socket.on('close', this.#onClose)
+    socket.on('end', this.#onEnd)
   }
 
   /** @internal Stops reading the socket until {@link resumeReading}. */
@@ -194,6 +197,8 @@ export class Connection {
     this.headStarted = this.buffer === null ? 0 : this.idleSince
     this.resumeReading()
     if (this.buffer !== null) this.#drive()
+    // A client that half-closed gets the answers to the requests it sent, then the connection ends.
+    if (this.#peerEnded && this.current === null) this.#close()
   }
 
   /** Ends the connection after what has been written; reads nothing more. */
@@ -232,6 +237,13 @@ export class Connection {
       this.buffer = Buffer.concat([this.buffer, chunk])
     }
     this.#drive()
+  }
+
+  #onEnd = (): void => {
+    this.#peerEnded = true
+    const exchange = this.current
+    if (exchange === null) this.#close()
+    else if (!exchange.ended) exchange.fail(new BadRequest('The request body ended early'))
   }
 
   #onClose = (): void => {

@@ -52,8 +52,8 @@ export class Http1Server implements ConnectionHost {
       this.#connections.add(new Connection(this, socket))
     }
     this.raw = options.tls
-      ? createTlsServer({ ...options.tls }, onSocket)
-      : createNetServer({ noDelay: true }, onSocket)
+      ? createTlsServer({ ...options.tls, allowHalfOpen: true }, onSocket)
+      : createNetServer({ noDelay: true, allowHalfOpen: true }, onSocket)
     if (options.tls) {
       this.raw.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy())
     }
