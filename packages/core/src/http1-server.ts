@@ -15,6 +15,17 @@ import type { HeadError, RequestHead } from './http1-parse'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
 import { WS_METHOD } from './websocket'
 
+/** The request of an `'upgrade'` event: the part of node's `IncomingMessage` that upgrade handlers read. */
+export interface UpgradeRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Record<string, string | string[]>
+  readonly httpVersion: string
+  readonly httpVersionMajor: number
+  readonly httpVersionMinor: number
+  readonly socket: Socket
+}
+
 /** What {@link Http1Server} is made with. */
 export interface Http1Options {
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer }
@@ -54,6 +65,9 @@ export class Http1Server implements ConnectionHost {
     this.raw = options.tls
       ? createTlsServer({ ...options.tls, allowHalfOpen: true }, onSocket)
       : createNetServer({ noDelay: true, allowHalfOpen: true }, onSocket)
+    this.raw.on('upgrade', (req: UpgradeRequest, socket: Socket, rest: Buffer) =>
+      this.#upgradeToApp(req, socket, rest),
+    )
     if (options.tls) {
       this.raw.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy())
     }
@@ -75,20 +89,32 @@ export class Http1Server implements ConnectionHost {
     this.#app.handle(http1Entry, exchange, head.method, head.url, head.headers)
   }
 
-  /** @internal An `Upgrade` request: the socket leaves HTTP, the upgrade entry takes it (websockets). */
+  /**
+   * @internal An `Upgrade` request: the socket leaves HTTP. As with `node:http`, it is emitted as `'upgrade'`
+   * on {@link raw}, whose own listener hands it to the app (websocket routes); code that brings its own
+   * websocket server can replace that listener, as it would on an `http.Server`.
+   */
   upgrade(head: RequestHead, socket: Socket, rest: Buffer): void {
-    // Neither flowing nor paused: `ws` starts reading when it adds its own listener.
+    // Neither flowing nor paused: whoever takes the socket starts reading when it adds its own listener.
     ;(socket as { readableFlowing: boolean | null }).readableFlowing = null
-    const req = {
+    const req: UpgradeRequest = {
       method: head.method,
       url: head.url,
       headers: head.headers,
       httpVersion: head.minor === 1 ? '1.1' : '1.0',
+      httpVersionMajor: 1,
+      httpVersionMinor: head.minor,
       socket,
     }
-    const websocket = head.method === 'GET' && String(head.headers.upgrade).toLowerCase() === 'websocket'
+    if (!this.raw.emit('upgrade', req, socket, rest)) socket.destroy()
+  }
+
+  #upgradeToApp(req: UpgradeRequest, socket: Socket, rest: Buffer): void {
+    socket.on('error', () => socket.destroy()) // a peer that vanishes mid-handshake must not crash the process
+    const { method, url, headers } = req
+    const websocket = method === 'GET' && String(headers.upgrade).toLowerCase() === 'websocket'
     const raw: UpgradeRaw = { req: req as never, socket, head: rest, sockets: this.sockets }
-    this.#app.handle(upgradeEntry, raw, head.method, head.url, head.headers, websocket ? WS_METHOD : head.method)
+    this.#app.handle(upgradeEntry, raw, method, url, headers, websocket ? WS_METHOD : method)
   }
 
   /** @internal Answers a request that could not be read (problem+json, as every Brisk error) and closes. */

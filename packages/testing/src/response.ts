@@ -154,7 +154,7 @@ export class TestResponse {
       this.#missing === 'started'
         ? 'the app had started before the first client was created, so the client could not add its hooks; ' +
           'create the client (testClient(app)) before the app serves its first request'
-        : 'no request reached the app (node:http answered by itself, e.g. 431 or 400 for a malformed request)'
+        : 'no request reached the app (the server answered by itself, e.g. 431 or 400 for a malformed request)'
     throw new TestClientError(
       'BRISK_TEST_ERR_NO_REQUEST',
       `res.request for ${this.method} ${this.url} is not known: ${why}`,
