@@ -52,6 +52,8 @@ export class Exchange {
   finished = false
   /** Whether the connection stays open after this response; decided when the head is written. */
   keepAlive = false
+  /** The client left before the response finished. */
+  aborted = false
   /** Called once if the client leaves before the response finished. */
   onAbort: (() => void) | null = null
   #wake: (() => void) | null = null
@@ -118,9 +120,10 @@ export class Exchange {
     this.connection.finished(this)
   }
 
-  /** @internal The socket closed before the response finished. */
+  /** @internal The client left (or half-closed) before the response finished. */
   abort(): void {
-    this.fail(new BadRequest('The client closed the connection'))
+    this.aborted = true
+    if (!this.ended) this.fail(new BadRequest('The client closed the connection'))
     const onAbort = this.onAbort
     this.onAbort = null
     onAbort?.()
@@ -242,8 +245,10 @@ export class Connection {
   #onEnd = (): void => {
     this.#peerEnded = true
     const exchange = this.current
+    // A FIN is how browsers leave (a closed tab, an EventSource closed): streams and readers learn of it
+    // now. A response that is still written goes out all the same, for clients that only half-closed.
     if (exchange === null) this.#close()
-    else if (!exchange.ended) exchange.fail(new BadRequest('The request body ended early'))
+    else if (!exchange.finished) exchange.abort()
   }
 
   #onClose = (): void => {
@@ -283,10 +288,19 @@ export class Connection {
     // RFC 9112 §2.2: empty lines before a request line are ignored.
     let start = 0
     while (start + 1 < buf.byteLength && buf[start] === 13 && buf[start + 1] === 10 && start < 8) start += 2
+    if (start === buf.byteLength) {
+      this.buffer = null
+      this.headStarted = 0
+      return false
+    }
     const end = buf.indexOf('\r\n\r\n', start, 'latin1')
     const max = this.host.maxHeaderSize
     if (end === -1) {
       if (buf.byteLength - start > max) throw new HeadError(431, 'The request head is too large')
+      // A head whose lines end in a bare LF would never complete: refuse it now rather than at the timeout.
+      for (let lf = buf.indexOf(10, start); lf !== -1; lf = buf.indexOf(10, lf + 1)) {
+        if (lf === start || buf[lf - 1] !== 13) throw new HeadError(400, 'A line of the head ends without CR')
+      }
       if (start > 0) this.buffer = buf = buf.subarray(start)
       return false
     }
@@ -309,7 +323,16 @@ export class Connection {
     this.current = exchange
     if (head.framing === Framing.Length) this.#bodyLeft = head.length
     else if (head.framing === Framing.Chunked) this.#chunked = new ChunkedDecoder()
-    if (!exchange.ended && this.buffer !== null) this.#readBody(exchange)
+    if (!exchange.ended && this.buffer !== null) {
+      try {
+        this.#readBody(exchange)
+      } catch (error) {
+        // No handler runs yet: the whole request is refused (400), not just its body.
+        this.current = null
+        this.#chunked = null
+        throw error
+      }
+    }
     this.host.dispatch(exchange)
     return true
   }

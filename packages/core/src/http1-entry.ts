@@ -3,8 +3,8 @@
  * straight to its socket as one status line, one header block and the body, in a single write where it can.
  */
 import { concatChunks, type Entry } from './adapter'
-import { PayloadTooLarge } from './errors'
 import { statusTitle } from './error-page'
+import { PayloadTooLarge } from './errors'
 import type { Exchange } from './http1-connection'
 import { Framing } from './http1-parse'
 import type { BriskRequest } from './request'
@@ -120,7 +120,10 @@ function fieldLines(headers: Record<string, string | string[]>): {
 }
 
 function writeBrisk(exchange: Exchange, res: BriskResponse): void {
-  if (exchange.finished) return
+  if (exchange.finished) {
+    discard(res.body) // the 408 already went out
+    return
+  }
   const status = res.status
   const { lines, length, close } = fieldLines(res.headers)
   const start = statusLine(status)
@@ -136,7 +139,7 @@ function writeBrisk(exchange: Exchange, res: BriskResponse): void {
     return
   }
   if (noBody) {
-    body.cancel().catch(() => {})
+    discard(body)
     const sized = length === undefined ? '' : `content-length: ${length}\r\n`
     send(exchange, `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`, null)
     return
@@ -148,7 +151,12 @@ function writeBrisk(exchange: Exchange, res: BriskResponse): void {
   const head = `${start}${lines}${framing}${connectionFields(exchange, close || (length === undefined && !chunked))}\r\n`
   exchange.headSent = true
   exchange.socket.write(head, 'latin1')
-  void pipeStream(exchange, body, chunked)
+  void pipeStream(exchange, body, chunked, length === undefined ? -1 : Number(length))
+}
+
+/** Cancels a stream body that will not be sent, so its producer stops (its signal aborts). */
+function discard(body: BriskResponse['body']): void {
+  if (body instanceof ReadableStream) body.cancel().catch(() => {})
 }
 
 function drained(exchange: Exchange): Promise<void> {
@@ -164,17 +172,27 @@ function drained(exchange: Exchange): Promise<void> {
   })
 }
 
-async function pipeStream(exchange: Exchange, stream: ReadableStream<Uint8Array>, chunked: boolean): Promise<void> {
+async function pipeStream(
+  exchange: Exchange,
+  stream: ReadableStream<Uint8Array>,
+  chunked: boolean,
+  declared: number,
+): Promise<void> {
   const socket = exchange.socket
   const reader = stream.getReader()
   // A client that leaves cancels the stream, so its producer's signal aborts even while it waits for events.
   exchange.onAbort = () => {
     reader.cancel().catch(() => {})
   }
+  let sent = 0
+  let complete = false
   try {
-    for (;;) {
+    while (!exchange.aborted && !socket.destroyed) {
       const { done, value } = await reader.read()
-      if (done || socket.destroyed) break
+      if (done) {
+        complete = true
+        break
+      }
       if (value.byteLength === 0) continue // an empty chunk would read as the end of a chunked body
       let ok: boolean
       if (chunked) {
@@ -183,25 +201,39 @@ async function pipeStream(exchange: Exchange, stream: ReadableStream<Uint8Array>
         socket.write(value)
         ok = socket.write('\r\n', 'latin1')
         socket.uncork()
+      } else if (declared >= 0 && sent + value.byteLength > declared) {
+        // More than the declared content-length: the extra bytes would be read as the next response.
+        socket.write(value.subarray(0, declared - sent))
+        break
       } else {
         ok = socket.write(value)
       }
+      sent += value.byteLength
       if (!ok) await drained(exchange)
     }
-    if (!socket.destroyed) {
-      if (chunked) socket.write('0\r\n\r\n', 'latin1')
-      exchange.finish()
-    }
   } catch {
-    // The stream failed after the head went out: the only honest signal left is to cut the connection.
-    socket.destroy()
+    complete = false // the stream failed after the head went out
   } finally {
     exchange.onAbort = null
-    reader.releaseLock()
+  }
+  if (!complete) reader.cancel().catch(() => {})
+  reader.releaseLock()
+  if (complete && !socket.destroyed && (declared < 0 || sent === declared)) {
+    if (chunked) socket.write('0\r\n\r\n', 'latin1')
+    exchange.finish()
+  } else {
+    // A stream that failed, ran short of or past its declared length, or lost its client: the only honest
+    // signal left is to cut the connection, so the client cannot take the response for a complete one.
+    socket.destroy()
   }
 }
 
-function writeJSON(exchange: Exchange, req: BriskRequest<any, any>, result: unknown, fallback: Fallback): void {
+function writeJSON(
+  exchange: Exchange,
+  req: BriskRequest<any, any>,
+  result: unknown,
+  fallback: Fallback,
+): void {
   let body: string
   try {
     body = JSON.stringify(result)
@@ -213,11 +245,17 @@ function writeJSON(exchange: Exchange, req: BriskRequest<any, any>, result: unkn
 }
 
 /** Writes `res`; a header a handler set that cannot go on the wire (a CR, a bad name) becomes a 500. */
-function writeChecked(exchange: Exchange, req: BriskRequest<any, any>, res: BriskResponse, fallback: Fallback): void {
+function writeChecked(
+  exchange: Exchange,
+  req: BriskRequest<any, any>,
+  res: BriskResponse,
+  fallback: Fallback,
+): void {
   try {
     writeBrisk(exchange, res)
   } catch (error) {
     if (exchange.headSent) throw error
+    discard(res.body)
     writeBrisk(exchange, fallback(error, req))
   }
 }
@@ -239,6 +277,7 @@ async function readBody(exchange: Exchange, limit: number): Promise<Uint8Array> 
   if (tooLarge(exchange, limit)) throw new PayloadTooLarge(limit)
   if (exchange.ended && exchange.failed === null) {
     const { chunks, queued } = exchange
+    if (queued > limit) throw new PayloadTooLarge(limit) // a chunked body that arrived whole
     exchange.chunks = []
     exchange.queued = 0
     return chunks.length === 0 ? new Uint8Array(0) : concatChunks(chunks, queued)

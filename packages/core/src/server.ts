@@ -10,7 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import type { Server as NetServer, AddressInfo, Socket } from 'node:net'
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
@@ -81,7 +81,11 @@ async function bind(server: NetServer, port: number, host: string): Promise<NetS
   return server
 }
 
-function handleFor(server: NetServer, options: ListenOptions, close: (grace: number) => Promise<void>): ServerHandle {
+function handleFor(
+  server: NetServer,
+  options: ListenOptions,
+  close: (grace: number) => Promise<void>,
+): ServerHandle {
   const bound = server.address() as AddressInfo
   const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
   const scheme = options.tls ? 'https' : 'http'

@@ -94,12 +94,19 @@ describe('parseHead: the request line', () => {
     },
   )
 
-  it.each(['HTTP/1.10', 'HTTP/11', 'HTTP/1', 'http/1.1', 'HTTP/1.1x', 'HTTPS/1.1', 'HTTP/1.x', 'FOO', 'HTTP/\u0661.1'])(
-    'refuses the garbage version %j with 400',
-    (version) => {
-      expect(refusal(head(`GET / ${version}`, 'Host: x')).status).toBe(400)
-    },
-  )
+  it.each([
+    'HTTP/1.10',
+    'HTTP/11',
+    'HTTP/1',
+    'http/1.1',
+    'HTTP/1.1x',
+    'HTTPS/1.1',
+    'HTTP/1.x',
+    'FOO',
+    'HTTP/\u0661.1',
+  ])('refuses the garbage version %j with 400', (version) => {
+    expect(refusal(head(`GET / ${version}`, 'Host: x')).status).toBe(400)
+  })
 
   it.each([
     ['GET /', 'an HTTP/0.9 request line (no version)'],
@@ -138,7 +145,9 @@ describe('parseHead: the request line', () => {
 
 describe('parseHead: header fields', () => {
   it('lower-cases names and trims optional whitespace around values, keeping inner whitespace', () => {
-    const parsed = parseHead(get11('X-Custom: a', 'CONTENT-TYPE:text/plain', 'X-Spaced: \t  a  b \t ', 'X-Empty:'))
+    const parsed = parseHead(
+      get11('X-Custom: a', 'CONTENT-TYPE:text/plain', 'X-Spaced: \t  a  b \t ', 'X-Empty:'),
+    )
     expect(parsed.headers).toEqual({
       host: 'x',
       'x-custom': 'a',
@@ -163,7 +172,10 @@ describe('parseHead: header fields', () => {
 
   it('keeps set-cookie as an array, even when it appears once', () => {
     expect(parseHead(get11('Set-Cookie: a=1')).headers['set-cookie']).toEqual(['a=1'])
-    expect(parseHead(get11('Set-Cookie: a=1', 'set-cookie: b=2')).headers['set-cookie']).toEqual(['a=1', 'b=2'])
+    expect(parseHead(get11('Set-Cookie: a=1', 'set-cookie: b=2')).headers['set-cookie']).toEqual([
+      'a=1',
+      'b=2',
+    ])
   })
 
   it.each([
@@ -345,7 +357,12 @@ describe('parseHead: body framing', () => {
   })
 
   it('answers two Transfer-Encoding fields (read as one list) with 501', () => {
-    const text = head('POST / HTTP/1.1', 'Host: x', 'Transfer-Encoding: chunked', 'Transfer-Encoding: chunked')
+    const text = head(
+      'POST / HTTP/1.1',
+      'Host: x',
+      'Transfer-Encoding: chunked',
+      'Transfer-Encoding: chunked',
+    )
     expect(refusal(text).status).toBe(501)
   })
 
@@ -494,7 +511,12 @@ describe('ChunkedDecoder', () => {
   it('decodes the same data whatever the split point', () => {
     for (let at = 1; at < SAMPLE.length; at++) {
       const decoded = decode(SAMPLE.slice(0, at), SAMPLE.slice(at))
-      expect({ at, ...decoded }).toEqual({ at, data: SAMPLE_DATA, ends: [at, SAMPLE.length - at], done: true })
+      expect({ at, ...decoded }).toEqual({
+        at,
+        data: SAMPLE_DATA,
+        ends: [at, SAMPLE.length - at],
+        done: true,
+      })
     }
   })
 
@@ -552,7 +574,11 @@ describe('ChunkedDecoder', () => {
 
   it('returns the offset of the next request when the body ends inside the second of two buffers', () => {
     const decoded = decode('5\r\nhel', 'lo\r\n0\r\n\r\nGET / HTTP/1.1\r\n')
-    expect(decoded).toEqual({ data: 'hello', ends: ['5\r\nhel'.length, 'lo\r\n0\r\n\r\n'.length], done: true })
+    expect(decoded).toEqual({
+      data: 'hello',
+      ends: ['5\r\nhel'.length, 'lo\r\n0\r\n\r\n'.length],
+      done: true,
+    })
   })
 
   it('reads nothing more once done', () => {

@@ -517,7 +517,8 @@ forEachEntry('HEAD responses', (make) => {
     const client = await make(app)
     try {
       const head = await client.request({ method: 'HEAD', url: '/' })
-      if (client.entry === 'node' || client.entry === 'node-http') expect(head.headers['content-length']).toBe('12')
+      if (client.entry === 'node' || client.entry === 'node-http')
+        expect(head.headers['content-length']).toBe('12')
       expect(head.body).toBe('')
     } finally {
       await client.close()

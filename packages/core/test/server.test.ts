@@ -208,7 +208,7 @@ describe.each(SERVERS)('%s server', (server) => {
         const { app, port } = await serve(server, { keepAliveTimeout: 300 })
         const connection = new RawConnection(port)
         try {
-          if (server === 'node') expect((app.server?.raw as HttpServer).keepAliveTimeout).toBe(300)
+          if (server === 'node') expect((app.server!.raw as HttpServer).keepAliveTimeout).toBe(300)
           connection.send('GET / HTTP/1.1\r\nhost: x\r\n\r\n')
           expect((await connection.response()).status).toBe(200)
           await connection.closed // the server, not the client, ends it
@@ -226,7 +226,10 @@ describe.each(SERVERS)('%s server', (server) => {
     it('answers headers over 16 KiB in total with 431 problem+json', async () => {
       const { app, port } = await serve(server)
       try {
-        const one = await exchange(port, `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(17 * 1024)}\r\n\r\n`)
+        const one = await exchange(
+          port,
+          `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(17 * 1024)}\r\n\r\n`,
+        )
         expectProblem(one, 431, 'Request Header Fields Too Large')
         const many = Array.from({ length: 40 }, (_, i) => `x-h${i}: ${'b'.repeat(500)}\r\n`).join('')
         const several = await exchange(port, `GET / HTTP/1.1\r\nhost: x\r\n${many}\r\n`)
@@ -240,7 +243,10 @@ describe.each(SERVERS)('%s server', (server) => {
     it('accepts headers just under the limit', async () => {
       const { app, port } = await serve(server)
       try {
-        const res = await exchange(port, `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(15 * 1024)}\r\n\r\n`)
+        const res = await exchange(
+          port,
+          `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(15 * 1024)}\r\n\r\n`,
+        )
         expect(res.status).toBe(200)
       } finally {
         await app.close()
@@ -312,7 +318,9 @@ describe.each(SERVERS)('%s server', (server) => {
           await res.closed
           // The handler that waited on the body learns that it will not come.
           // node:http reports the body as aborted (400); Brisk's server says why: it timed out (408).
-          await vi.waitFor(() => expect(handlerError).toMatchObject({ status: server === 'node' ? 400 : 408 }))
+          await vi.waitFor(() =>
+            expect(handlerError).toMatchObject({ status: server === 'node' ? 400 : 408 }),
+          )
           const fine = await get(port, '/')
           expect(fine.status).toBe(200)
         } finally {
