@@ -313,6 +313,7 @@ export class Connection {
       this.#closed = true
       this.socket.off('data', this.#onData)
       this.socket.off('close', this.#onClose)
+      this.socket.off('end', this.#onEnd)
       this.host.forget(this)
       const left = this.buffer ?? EMPTY
       this.buffer = null
