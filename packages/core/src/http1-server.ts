@@ -12,6 +12,7 @@ import { statusTitle } from './error-page'
 import { Connection, type ConnectionHost, type Exchange } from './http1-connection'
 import { http1Entry } from './http1-entry'
 import type { HeadError, RequestHead } from './http1-parse'
+import { drainServer } from './server-close'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
 import { WS_METHOD } from './websocket'
 
@@ -135,24 +136,20 @@ export class Http1Server implements ConnectionHost {
 
   /** Stops accepting, lets in-flight requests finish within `grace` ms, then cuts what is left. */
   async close(grace: number): Promise<void> {
-    this.closing = true
+    this.closing = true // busy connections close after their response
     const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()))
-    // Upgraded sockets are no longer HTTP: say goodbye (1001 Going Away) on each.
-    for (const ws of this.sockets) ws.close(1001, 'Server shutting down')
-    // Idle keep-alive connections close now; busy ones close after their response (`closing` is set).
-    const sweep = setInterval(() => this.#closeIdle(), 50)
-    this.#closeIdle()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, grace)
-    })
-    await Promise.race([closed, expired])
-    clearInterval(sweep)
-    clearTimeout(timer)
+    await drainServer(
+      {
+        closed,
+        sockets: this.sockets,
+        closeIdle: () => this.#closeIdle(),
+        closeAll: () => {
+          for (const c of this.#connections) c.socket.destroy()
+        },
+      },
+      grace,
+    )
     clearInterval(this.#sweep)
-    for (const c of this.#connections) c.socket.destroy()
-    for (const ws of this.sockets) ws.terminate()
-    await closed
   }
 
   #closeIdle(): void {

@@ -17,6 +17,7 @@ import type { Brisk } from './app'
 import { statusTitle } from './error-page'
 import { Http1Server } from './http1-server'
 import { nodeEntry } from './node-entry'
+import { drainServer } from './server-close'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
 import { WS_METHOD } from './websocket'
 
@@ -145,21 +146,15 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
   )
 }
 
-async function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Promise<void> {
+function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-  // Upgraded sockets are no longer node:http's: say goodbye (1001 Going Away) ourselves.
-  for (const ws of sockets) ws.close(1001, 'Server shutting down')
-  // Keep-alive connections that finish their response become idle: close them as they do.
-  const sweep = setInterval(() => server.closeIdleConnections(), 50)
-  server.closeIdleConnections()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const expired = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, grace)
-  })
-  await Promise.race([closed, expired])
-  clearInterval(sweep)
-  clearTimeout(timer)
-  server.closeAllConnections()
-  for (const ws of sockets) ws.terminate()
-  await closed
+  return drainServer(
+    {
+      closed,
+      sockets,
+      closeIdle: () => server.closeIdleConnections(),
+      closeAll: () => server.closeAllConnections(),
+    },
+    grace,
+  )
 }
