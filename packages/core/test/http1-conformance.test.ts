@@ -13,10 +13,13 @@ import { silent } from './_helpers'
 const SERVERS = ['brisk', 'node'] as const
 type ServerKind = (typeof SERVERS)[number]
 
-/** After the last write, the exchange is over once the socket has been quiet this long (or has closed). */
-const QUIET = 250
-/** The longest one exchange may take, whatever happens. */
-const TOTAL = 3000
+/**
+ * Once the responses a case expects have arrived, the exchange is over after this much quiet (time for a
+ * response that should not come, such as one to a smuggled request).
+ */
+const QUIET = 300
+/** The longest one exchange may take, whatever happens (generous: CI runs several test files at once). */
+const TOTAL = 10_000
 
 /** One response read off the wire. */
 interface Response {
@@ -108,11 +111,27 @@ function parseResponses(
 /** A write, a pause in milliseconds, or a wait until the bytes received so far include `until`. */
 type Step = string | number | { until: string }
 
+/** What a conversation waits for before it ends. */
+interface Awaited {
+  /** Final (non-1xx) responses that must arrive before quiet can end it. @default 1 */
+  finals?: number
+  /** Wait for the server to close the connection rather than for quiet. @default false */
+  close?: boolean
+}
+
 /**
  * Opens a connection to `port`, performs `steps`, and collects what comes back until the server closes the
- * connection or stays quiet for {@link QUIET} ms after the last write, and never longer than {@link TOTAL}.
+ * connection, or (unless `until.close`) `until.finals` final responses have arrived and the socket has then
+ * stayed quiet for {@link QUIET} ms; never longer than {@link TOTAL}. Waiting for what is expected, rather than
+ * for a fixed quiet time alone, keeps the result the same on a loaded machine.
  */
-function converse(port: number, steps: readonly Step[], heads: readonly boolean[] = []): Promise<Outcome> {
+function converse(
+  port: number,
+  steps: readonly Step[],
+  heads: readonly boolean[] = [],
+  until: Awaited = {},
+): Promise<Outcome> {
+  const finals = until.finals ?? 1
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1')
     let text = ''
@@ -133,7 +152,9 @@ function converse(port: number, steps: readonly Step[], heads: readonly boolean[
     const total = setTimeout(finish, TOTAL)
     const touch = (): void => {
       clearTimeout(quiet)
-      if (!writing) quiet = setTimeout(finish, QUIET)
+      if (writing || until.close) return
+      const got = parseResponses(text, false, heads).statuses.filter((status) => status >= 200).length
+      if (got >= finals) quiet = setTimeout(finish, QUIET)
     }
     socket.on('data', (data: Buffer) => {
       text += data.toString('latin1')
@@ -586,7 +607,7 @@ beforeAll(async () => {
     CASES.map(async (c) => {
       const heads = c.head ? [true] : []
       const [brisk, node] = await Promise.all(
-        SERVERS.map((server) => converse(servers[server].port, steps(c.send), heads)),
+        SERVERS.map((server) => converse(servers[server].port, steps(c.send), heads, awaited(c, server))),
       )
       outcomes.set(c.name, { brisk: brisk!, node: node! })
     }),
@@ -599,11 +620,31 @@ beforeAll(async () => {
       )
     }
   }
-}, 15_000)
+}, 30_000)
 
 afterAll(async () => {
   await Promise.all(SERVERS.map((server) => servers[server]?.app.close()))
 })
+
+/** What `server` is expected to do with case `c`: its first final status, every status, and whether it closes. */
+function expected(
+  c: Case,
+  server: ServerKind,
+): { status: number | null; all: number[] | undefined; closed: boolean } {
+  const briskRefused = c.status !== null && c.status >= 400
+  const briskClosed = c.closed ?? briskRefused
+  if (server === 'brisk') return { status: c.status, all: c.all, closed: briskClosed }
+  const status = c.node === undefined ? c.status : c.node
+  const closed = c.nodeClosed ?? (c.node === undefined ? briskClosed : status !== null && status >= 400)
+  return { status, all: c.nodeAll ?? c.all, closed }
+}
+
+/** What a conversation for `c` on `server` waits for. */
+function awaited(c: Case, server: ServerKind): Awaited {
+  const { status, all, closed } = expected(c, server)
+  const finals = status === null ? 0 : (all?.filter((s) => s >= 200).length ?? 1)
+  return { finals, close: closed }
+}
 
 /** The status of the first final (non-1xx) response, or null. */
 function firstFinal(outcome: Outcome): number | null {
@@ -613,18 +654,16 @@ function firstFinal(outcome: Outcome): number | null {
 describe('Brisk and node:http answer the same raw requests alike', () => {
   it.each(CASES)('$name', (c) => {
     const { brisk, node } = outcomes.get(c.name)!
-    const nodeStatus = c.node === undefined ? c.status : c.node
-    expect(firstFinal(brisk), "Brisk's status").toBe(c.status)
-    expect(firstFinal(node), "node's status").toBe(nodeStatus)
-    if (c.all !== undefined) expect(brisk.statuses, "Brisk's statuses").toEqual(c.all)
-    if ((c.nodeAll ?? c.all) !== undefined)
-      expect(node.statuses, "node's statuses").toEqual(c.nodeAll ?? c.all)
+    const forBrisk = expected(c, 'brisk')
+    const forNode = expected(c, 'node')
+    expect(firstFinal(brisk), "Brisk's status").toBe(forBrisk.status)
+    expect(firstFinal(node), "node's status").toBe(forNode.status)
+    if (forBrisk.all !== undefined) expect(brisk.statuses, "Brisk's statuses").toEqual(forBrisk.all)
+    if (forNode.all !== undefined) expect(node.statuses, "node's statuses").toEqual(forNode.all)
     const briskRefused = c.status !== null && c.status >= 400
-    const briskClosed = c.closed ?? briskRefused
+    const briskClosed = forBrisk.closed
     expect(brisk.closed, 'Brisk closed the connection').toBe(briskClosed)
-    expect(node.closed, 'node closed the connection').toBe(
-      c.nodeClosed ?? (c.node === undefined ? briskClosed : nodeStatus !== null && nodeStatus >= 400),
-    )
+    expect(node.closed, 'node closed the connection').toBe(forNode.closed)
     expect(brisk.rest, 'Brisk sent whole responses only').toBe('')
     if (briskRefused && briskClosed) {
       const response = brisk.responses.find((r) => r.status >= 200)!
@@ -646,13 +685,18 @@ describe('Brisk and node:http answer the same raw requests alike', () => {
   })
 })
 
-describe("Brisk's server", () => {
+describe("Brisk's server", { timeout: 15_000 }, () => {
   const port = (): number => servers.brisk.port
 
   it('answers pipelined requests in order, a slow one first included', async () => {
-    const outcome = await converse(port(), [
-      `GET /slow HTTP/1.1\r\n${H}\r\nGET /order/2 HTTP/1.1\r\n${H}\r\n${echo('Content-Length: 3\r\n', 'abc')}GET /order/4 HTTP/1.1\r\n${H}\r\n`,
-    ])
+    const outcome = await converse(
+      port(),
+      [
+        `GET /slow HTTP/1.1\r\n${H}\r\nGET /order/2 HTTP/1.1\r\n${H}\r\n${echo('Content-Length: 3\r\n', 'abc')}GET /order/4 HTTP/1.1\r\n${H}\r\n`,
+      ],
+      [],
+      { finals: 4 },
+    )
     expect(outcome.statuses).toEqual([200, 200, 200, 200])
     expect(outcome.responses.map((r) => r.body)).toEqual(['slow', 'order 2', '{"length":3}', 'order 4'])
     expect(outcome.responses.map((r) => r.headers.connection)).toEqual(Array(4).fill('keep-alive'))
@@ -662,11 +706,16 @@ describe("Brisk's server", () => {
 
   it('says connection: close when the handler does not read a body that has not all arrived, and closes', async () => {
     const rest = `${SMUGGLED}${'x'.repeat(100 - 3 - SMUGGLED.length)}`
-    const outcome = await converse(port(), [
-      `POST /ignore HTTP/1.1\r\n${H}Content-Length: 100\r\n\r\nabc`,
-      { until: 'ignored' },
-      rest, // the rest of the body, which must not be read as a request
-    ])
+    const outcome = await converse(
+      port(),
+      [
+        `POST /ignore HTTP/1.1\r\n${H}Content-Length: 100\r\n\r\nabc`,
+        { until: 'ignored' },
+        rest, // the rest of the body, which must not be read as a request
+      ],
+      [],
+      { close: true },
+    )
     expect(outcome.statuses).toEqual([200])
     expect(outcome.responses[0]!.body).toBe('ignored')
     expect(outcome.responses[0]!.headers.connection).toBe('close')
@@ -674,24 +723,34 @@ describe("Brisk's server", () => {
   })
 
   it('says connection: close for an unread chunked body that has not all arrived', async () => {
-    const outcome = await converse(port(), [
-      `POST /ignore HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5\r\nhel`,
-    ])
+    const outcome = await converse(
+      port(),
+      [`POST /ignore HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5\r\nhel`],
+      [],
+      { close: true },
+    )
     expect(outcome.statuses).toEqual([200])
     expect(outcome.responses[0]!.headers.connection).toBe('close')
     expect(outcome.closed).toBe(true)
   })
 
   it('keeps the connection when an unread body has arrived whole: its framing is known', async () => {
-    const outcome = await converse(port(), [
-      `POST /ignore HTTP/1.1\r\n${H}Content-Length: ${SMUGGLED.length}\r\n\r\n${SMUGGLED}GET /order/2 HTTP/1.1\r\n${H}\r\n`,
-    ])
+    const outcome = await converse(
+      port(),
+      [
+        `POST /ignore HTTP/1.1\r\n${H}Content-Length: ${SMUGGLED.length}\r\n\r\n${SMUGGLED}GET /order/2 HTTP/1.1\r\n${H}\r\n`,
+      ],
+      [],
+      { finals: 2 },
+    )
     expect(outcome.responses.map((r) => r.body)).toEqual(['ignored', 'order 2'])
     expect(outcome.responses[0]!.headers.connection).toBe('keep-alive')
   })
 
   it('answers HEAD with the headers of GET, content-length included, and no body', async () => {
-    const outcome = await converse(port(), [`HEAD / HTTP/1.1\r\n${H}\r\n${GET}`], [true, false])
+    const outcome = await converse(port(), [`HEAD / HTTP/1.1\r\n${H}\r\n${GET}`], [true, false], {
+      finals: 2,
+    })
     expect(outcome.statuses).toEqual([200, 200])
     const [head, get] = outcome.responses
     expect(head!.body).toBe('')
@@ -703,7 +762,9 @@ describe("Brisk's server", () => {
   })
 
   it('closes after the response to Connection: close, answering nothing it sent after', async () => {
-    const outcome = await converse(port(), [`GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n${GET}`])
+    const outcome = await converse(port(), [`GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n${GET}`], [], {
+      close: true,
+    })
     expect(outcome.statuses).toEqual([200])
     expect(outcome.responses[0]!.headers.connection).toBe('close')
     expect(outcome.closed).toBe(true)
@@ -711,11 +772,16 @@ describe("Brisk's server", () => {
   })
 
   it('keeps an HTTP/1.0 keep-alive connection, and closes after a plain HTTP/1.0 request on it', async () => {
-    const outcome = await converse(port(), [
-      'GET /order/1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
-      { until: 'order 1' },
-      'GET /order/2 HTTP/1.0\r\n\r\n',
-    ])
+    const outcome = await converse(
+      port(),
+      [
+        'GET /order/1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+        { until: 'order 1' },
+        'GET /order/2 HTTP/1.0\r\n\r\n',
+      ],
+      [],
+      { close: true },
+    )
     expect(outcome.responses.map((r) => r.body)).toEqual(['order 1', 'order 2'])
     expect(outcome.responses.map((r) => r.headers.connection)).toEqual(['keep-alive', 'close'])
     expect(outcome.closed).toBe(true)
