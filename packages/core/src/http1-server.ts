@@ -5,7 +5,6 @@
  * per response.
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
-import { createServer as createTlsServer } from 'node:tls'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
 import { statusTitle } from './error-page'
@@ -33,10 +32,25 @@ export interface Http1Options {
 }
 
 /**
+ * Makes a Brisk server for `app`; `node:tls` is loaded only when `options.tls` asks for it.
+ *
+ * @example
+ * const server = await createHttp1Server(app, {})
+ * server.raw.listen(8000, '127.0.0.1')
+ */
+export async function createHttp1Server(app: Brisk<any>, options: Http1Options): Promise<Http1Server> {
+  if (options.tls === undefined) {
+    return new Http1Server(app, createNetServer({ noDelay: true, allowHalfOpen: true }), false)
+  }
+  const { createServer } = await import('node:tls')
+  return new Http1Server(app, createServer({ ...options.tls, allowHalfOpen: true }), true)
+}
+
+/**
  * The connections of one listening socket, their timeouts, and the hand-off of upgrades to websockets.
  *
  * @example
- * const server = new Http1Server(app, {})
+ * const server = new Http1Server(app, createServer({ allowHalfOpen: true }), false)
  * server.raw.listen(8000, '127.0.0.1')
  */
 export class Http1Server implements ConnectionHost {
@@ -50,10 +64,12 @@ export class Http1Server implements ConnectionHost {
   readonly #connections = new Set<Connection>()
   readonly #sweep: ReturnType<typeof setInterval>
 
-  constructor(app: Brisk<any>, options: Http1Options) {
+  /** `raw` must allow half-open sockets: a client's FIN is handled by each connection. */
+  constructor(app: Brisk<any>, raw: Server, secure: boolean) {
     const config = app.config
     this.#app = app
-    this.secure = options.tls !== undefined
+    this.raw = raw
+    this.secure = secure
     this.maxHeaderSize = config.maxHeaderSize
     this.keepAliveFields = `connection: keep-alive\r\nkeep-alive: timeout=${Math.floor(config.keepAliveTimeout / 1000)}\r\n`
     const onSocket = (socket: Socket): void => {
@@ -63,13 +79,11 @@ export class Http1Server implements ConnectionHost {
       }
       this.#connections.add(new Connection(this, socket))
     }
-    this.raw = options.tls
-      ? createTlsServer({ ...options.tls, allowHalfOpen: true }, onSocket)
-      : createNetServer({ noDelay: true, allowHalfOpen: true }, onSocket)
+    raw.on(secure ? 'secureConnection' : 'connection', onSocket)
     this.raw.on('upgrade', (req: UpgradeRequest, socket: Socket, rest: Buffer) =>
       this.#upgradeToApp(req, socket, rest),
     )
-    if (options.tls) {
+    if (secure) {
       this.raw.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy())
     }
     // One timer for every connection's timeouts, often enough for the shortest of them.

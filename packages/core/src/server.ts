@@ -3,19 +3,13 @@
  * `node:https` with Brisk's timeouts, problem+json answers to requests that cannot be parsed, and a draining
  * `close()`. Both serve the same app through the same `app.handle`.
  */
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
 import { statusTitle } from './error-page'
-import { Http1Server } from './http1-server'
+import { createHttp1Server } from './http1-server'
 import { nodeEntry } from './node-entry'
 import { drainServer } from './server-close'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
@@ -64,10 +58,13 @@ export async function listenServer(app: Brisk<any>, options: ListenOptions): Pro
     throw new TypeError(`listen(): server must be 'brisk' or 'node', got ${JSON.stringify(kind)}`)
   }
   if (kind === 'brisk') {
-    const server = new Http1Server(app, { tls: options.tls })
+    const server = await createHttp1Server(app, { tls: options.tls })
     return handleFor(await bind(server.raw, port, host), options, (grace) => server.close(grace))
   }
-  const { server, sockets } = nodeServer(app, options)
+  // node:http (and node:https with its TLS) is loaded only for the apps that ask for it.
+  const { server, sockets } = options.tls
+    ? nodeServer(app, options, (await import('node:https')).createServer as never)
+    : nodeServer(app, options, (await import('node:http')).createServer)
   return handleFor(await bind(server, port, host), options, (grace) => closeServer(server, sockets, grace))
 }
 
@@ -97,7 +94,11 @@ function handleFor(
   }
 }
 
-function nodeServer(app: Brisk<any>, options: ListenOptions): { server: Server; sockets: Set<WebSocket> } {
+function nodeServer(
+  app: Brisk<any>,
+  options: ListenOptions,
+  createServer: typeof import('node:http').createServer,
+): { server: Server; sockets: Set<WebSocket> } {
   const config = app.config
   const serverOptions = {
     requestTimeout: config.requestTimeout,
@@ -110,9 +111,7 @@ function nodeServer(app: Brisk<any>, options: ListenOptions): { server: Server; 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     app.handle(nodeEntry, res as never, req.method!, req.url!, req.headers)
   }
-  const server: Server = options.tls
-    ? (createHttpsServer({ ...serverOptions, ...options.tls }, onRequest) as unknown as Server)
-    : createHttpServer(serverOptions, onRequest)
+  const server: Server = createServer({ ...serverOptions, ...options.tls }, onRequest)
   server.keepAliveTimeout = config.keepAliveTimeout
   server.on('clientError', onClientError)
   const sockets = new Set<WebSocket>()

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import { type WebSocket, WebSocketServer } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { Entry } from './adapter'
 import { responseFor } from './chain'
 import { statusTitle } from './error-page'
@@ -23,10 +23,14 @@ export interface UpgradeRaw {
   readonly sockets: Set<WebSocket>
 }
 
-function serverFor(route: WebSocketRoute): WebSocketServer {
+// `ws` is loaded with the first websocket handshake, not with the server: most apps never open one, and
+// loading it costs about 20 ms of start-up.
+let wsModule: Promise<typeof import('ws')> | undefined
+
+function serverFor(route: WebSocketRoute, ws: typeof import('ws')): WebSocketServer {
   if (route.server === null) {
     const { maxPayload, subprotocols } = route.options
-    route.server = new WebSocketServer({
+    route.server = new ws.WebSocketServer({
       noServer: true,
       clientTracking: false,
       maxPayload,
@@ -38,7 +42,23 @@ function serverFor(route: WebSocketRoute): WebSocketServer {
 }
 
 function upgrade(raw: UpgradeRaw, req: BriskRequest<any, any>, route: WebSocketRoute): void {
-  serverFor(route).handleUpgrade(raw.req, raw.socket, raw.head, (ws) => {
+  wsModule ??= import('ws')
+  wsModule.then(
+    (module) => handshake(serverFor(route, module), raw, req, route),
+    (error) => {
+      req.app.log.error({ err: error, reqId: req.id, path: req.path }, 'websocket support could not load')
+      raw.socket.destroy()
+    },
+  )
+}
+
+function handshake(
+  server: WebSocketServer,
+  raw: UpgradeRaw,
+  req: BriskRequest<any, any>,
+  route: WebSocketRoute,
+): void {
+  server.handleUpgrade(raw.req, raw.socket, raw.head, (ws) => {
     raw.sockets.add(ws)
     ws.once('close', () => raw.sockets.delete(ws))
     const socket = new NodeWebSocket(ws, route.options)
