@@ -56,12 +56,16 @@ function bodiless(exchange: Exchange, status: number): boolean {
   return exchange.head.method === 'HEAD' || status === 204 || status === 304 || status < 200
 }
 
-function send(exchange: Exchange, head: string, body: string | Uint8Array | null): void {
+// Header values may carry obs-text (bytes 0x80–0xFF), which go out as latin1, never as UTF-8.
+const NOT_ASCII = /[^\x00-\x7f]/
+
+/** Writes head and body, in one write when both can go as one UTF-8 string, and finishes the exchange. */
+function send(exchange: Exchange, head: string, body: string | Uint8Array | null, asciiHead: boolean): void {
   const socket = exchange.socket
   exchange.headSent = true
   if (!socket.destroyed) {
     if (body === null) socket.write(head, 'latin1')
-    else if (typeof body === 'string') socket.write(head + body)
+    else if (typeof body === 'string' && asciiHead) socket.write(head + body)
     else {
       socket.cork()
       socket.write(head, 'latin1')
@@ -77,7 +81,7 @@ function writeSimple(exchange: Exchange, type: string, body: string | Uint8Array
   if (exchange.finished) return
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
   const head = `HTTP/1.1 200 OK\r\ncontent-type: ${type}\r\ncontent-length: ${length}\r\n${currentDate()}${connectionFields(exchange, false)}\r\n`
-  send(exchange, head, exchange.head.method === 'HEAD' ? null : body)
+  send(exchange, head, exchange.head.method === 'HEAD' ? null : body, true)
 }
 
 /** The header block of a response, checked field by field: nothing a handler sets can split it. */
@@ -135,13 +139,13 @@ function writeBrisk(exchange: Exchange, res: BriskResponse): void {
     else if (size === undefined && status >= 200 && status !== 204 && status !== 304) size = '0'
     const sized = size === undefined || status === 204 || status < 200 ? '' : `content-length: ${size}\r\n`
     const head = `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`
-    send(exchange, head, noBody ? null : body)
+    send(exchange, head, noBody ? null : body, !NOT_ASCII.test(lines))
     return
   }
   if (noBody) {
     discard(body)
     const sized = length === undefined ? '' : `content-length: ${length}\r\n`
-    send(exchange, `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`, null)
+    send(exchange, `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`, null, true)
     return
   }
   // A stream: its declared length if it has one, else chunked (HTTP/1.1) or until the connection closes (1.0).

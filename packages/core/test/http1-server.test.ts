@@ -643,6 +643,19 @@ describe('responses', () => {
     expect(cookies(two!)).toEqual(['x=1', 'y=2', 'z=3'])
   })
 
+  it('sends a header value with obs-text as latin1 bytes, also beside a UTF-8 text body', async () => {
+    const { port } = await serve((app) => {
+      app.get('/latin1', () => new BriskResponse('ünï', 200, { 'x-name': 'café' }))
+    })
+    const c = new Raw(port)
+    c.write(GET('/latin1'))
+    const [res] = await c.responses(1)
+    expect(res!.status).toBe(200)
+    expect(c.all.includes(Buffer.from('x-name: caf\xe9\r\n', 'latin1'))).toBe(true) // one byte for é
+    expect(c.all.includes(Buffer.from('café', 'utf8'))).toBe(false)
+    expect(c.all.subarray(c.all.length - Buffer.byteLength('ünï')).toString('utf8')).toBe('ünï')
+  })
+
   it('answers 500 to a header value with CR or LF, and nothing of it reaches the wire', async () => {
     const { port } = await serve((app) => {
       app.get('/crlf', () => text('ok', { headers: { 'x-test': 'a\r\nx-injected: evil' } }))
