@@ -63,14 +63,28 @@ const NO_BODY = new Set([101, 204, 205, 304])
  * const response = toWebResponse(json({ ok: true }), 'GET')
  */
 function toWebResponse(r: BriskResponse, method: string): Response {
-  const headers = new Headers()
-  for (const name in r.headers) {
-    const value = r.headers[name]!
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-    else headers.set(name, value)
-  }
   const body = method === 'HEAD' || NO_BODY.has(r.status) ? null : r.body
-  return new Response(body as BodyInit | null, { status: r.status, headers })
+  return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(r.headers) })
+}
+
+/**
+ * The headers as a `HeadersInit`: the record itself when every value is a string (servers such as
+ * `@hono/node-server` write a plain record without building a `Headers`), else name/value pairs, so that each
+ * `set-cookie` stays a field of its own.
+ */
+function headersInit(headers: Record<string, string | string[]>): HeadersInit {
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') {
+      const pairs: [string, string][] = []
+      for (const key in headers) {
+        const value = headers[key]!
+        if (typeof value === 'string') pairs.push([key, value])
+        else for (const item of value) pairs.push([key, item])
+      }
+      return pairs
+    }
+  }
+  return headers as Record<string, string>
 }
 
 function respond(
