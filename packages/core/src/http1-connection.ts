@@ -200,8 +200,9 @@ export class Connection {
     this.headStarted = this.buffer === null ? 0 : this.idleSince
     this.resumeReading()
     if (this.buffer !== null) this.#drive()
-    // A client that half-closed gets the answers to the requests it sent, then the connection ends.
-    if (this.#peerEnded && this.current === null) this.#close()
+    // A client that half-closed gets the answers to the requests it sent, then the connection ends; when
+    // this runs inside #drive (a pipelined request answered at once), #drive closes once the buffer is done.
+    if (this.#peerEnded && this.current === null && !this.#driving) this.#close()
   }
 
   /** Ends the connection after what has been written; reads nothing more. */
@@ -269,6 +270,7 @@ export class Connection {
     } finally {
       this.#driving = false
     }
+    if (this.#peerEnded && this.current === null) this.#close()
   }
 
   /** One step of work on the buffer; false when it must wait for more bytes or for the response. */

@@ -56,8 +56,9 @@ function bodiless(exchange: Exchange, status: number): boolean {
   return exchange.head.method === 'HEAD' || status === 204 || status === 304 || status < 200
 }
 
-// Header values may carry obs-text (bytes 0x80–0xFF), which go out as latin1, never as UTF-8.
-const NOT_ASCII = /[^\x00-\x7f]/
+// Header values may carry obs-text (bytes 0x80–0xFF, the only non-ASCII they may hold), which go out as
+// latin1, never as UTF-8.
+const NOT_ASCII = /[\x80-\xff]/
 
 /** Writes head and body, in one write when both can go as one UTF-8 string, and finishes the exchange. */
 function send(exchange: Exchange, head: string, body: string | Uint8Array | null, asciiHead: boolean): void {

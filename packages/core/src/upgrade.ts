@@ -4,6 +4,7 @@
  * hands back its {@link WebSocketRoute}, the `ws` package performs the handshake.
  */
 import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { WebSocket, WebSocketServer } from 'ws'
@@ -74,14 +75,20 @@ function handshake(
   })
 }
 
-/** Writes an HTTP response on a socket that was never handed to `node:http`'s response machinery. */
-function writeRaw(socket: Duplex, res: BriskResponse): void {
-  const body =
+/**
+ * Writes an HTTP response on a socket that left HTTP parsing for an upgrade that did not happen, and closes
+ * it. Streams are not sent here (a websocket route's guard answers with a small body); HEAD, 204 and 304
+ * get no body.
+ */
+function writeRaw(socket: Duplex, res: BriskResponse, method: string): void {
+  const bytes =
     typeof res.body === 'string'
       ? Buffer.from(res.body)
       : res.body instanceof Uint8Array
         ? Buffer.from(res.body)
         : Buffer.alloc(0)
+  if (res.body instanceof ReadableStream) res.body.cancel().catch(() => {})
+  const bodiless = method === 'HEAD' || res.status === 204 || res.status === 304
   let head = `HTTP/1.1 ${res.status} ${statusTitle(res.status)}\r\n`
   for (const name in res.headers) {
     if (name === 'content-length' || name === 'connection') continue
@@ -89,8 +96,13 @@ function writeRaw(socket: Duplex, res: BriskResponse): void {
       if (!/[\r\n]/.test(value)) head += `${name}: ${value}\r\n` // never let a value split the header block
     }
   }
-  head += `content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`
-  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]))
+  head += `content-length: ${bytes.byteLength}\r\nconnection: close\r\n\r\n`
+  socket.end(bodiless ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), bytes]))
+  // Nobody reads this socket any more: drop what the client still sends, so its FIN is seen and the socket
+  // closes, and never hold it longer than a few seconds.
+  socket.resume()
+  socket.on('error', () => socket.destroy())
+  ;(socket as Socket).setTimeout?.(5000, () => socket.destroy())
 }
 
 /** The upgrade entry, shared by every upgrade request of every node server. */
@@ -101,6 +113,6 @@ export const upgradeEntry: Entry<UpgradeRaw, void> = {
   protocol: (raw) => ((raw.req.socket as TLSSocket).encrypted ? 'https' : 'http'),
   respond(raw, req, result, fallback) {
     if (result instanceof WebSocketRoute) return upgrade(raw, req, result)
-    writeRaw(raw.socket, responseFor(result, req, fallback))
+    writeRaw(raw.socket, responseFor(result, req, fallback), raw.req.method!)
   },
 }
