@@ -153,6 +153,7 @@ export class Connection {
   #chunked: ChunkedDecoder | null = null
   #driving = false
   #paused = false
+  #draining = false
   #closed = false
   /** The client has sent its FIN: answer what it sent, then close. */
   #peerEnded = false
@@ -177,7 +178,7 @@ export class Connection {
 
   /** @internal */
   resumeReading(): void {
-    if (this.#paused && !this.#closed) {
+    if (this.#paused && !this.#closed && !this.#draining) {
       this.#paused = false
       this.socket.resume()
     }
@@ -203,6 +204,17 @@ export class Connection {
     // A client that half-closed gets the answers to the requests it sent, then the connection ends; when
     // this runs inside #drive (a pipelined request answered at once), #drive closes once the buffer is done.
     if (this.#peerEnded && this.current === null && !this.#driving) this.#close()
+  }
+
+  #awaitDrain(): void {
+    if (this.#draining) return
+    this.#draining = true
+    this.pauseReading()
+    this.socket.once('drain', () => {
+      this.#draining = false
+      this.resumeReading()
+      if (this.buffer !== null && this.current === null) this.#drive()
+    })
   }
 
   /** Ends the connection after what has been written; reads nothing more. */
@@ -286,6 +298,12 @@ export class Connection {
   }
 
   #readHead(): boolean {
+    // A client that pipelines requests but does not read the answers: stop taking requests until the
+    // answers already written have drained, so its unread responses cannot pile up in memory.
+    if (this.socket.writableNeedDrain) {
+      this.#awaitDrain()
+      return false
+    }
     let buf = this.buffer!
     // RFC 9112 §2.2: empty lines before a request line are ignored.
     let start = 0

@@ -284,6 +284,36 @@ describe('pipelining', () => {
     expect((await c.response()).body.toString()).toBe('home')
   })
 
+  it('stops taking pipelined requests while the answers a client does not read are piling up', async () => {
+    const big = 'x'.repeat(64 * 1024)
+    const { port, accepted } = await serve((app) => {
+      app.get('/big', () => big)
+    })
+    // 300 answers of 64 KiB: far more than the kernel's socket buffers on loopback hold.
+    const count = 300
+    const socket = connect({ port, host: '127.0.0.1' })
+    socket.setTimeout(10_000, () => socket.destroy())
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    let received = 0
+    let first = ''
+    const onData = (chunk: Buffer): void => {
+      if (first.length < 512) first += chunk.toString('latin1', 0, 512)
+      received += chunk.byteLength
+    }
+    socket.pause() // the client reads nothing for now
+    socket.write(GET('/big').repeat(count))
+    await sleep(500)
+    // What waits in the server's socket is a few answers, not the hundreds asked for.
+    expect(accepted[0]!.writableLength).toBeLessThan(2 * 1024 * 1024)
+    socket.on('data', onData)
+    socket.resume()
+    await vi.waitFor(() => expect(received).toBeGreaterThanOrEqual(count * big.length), { timeout: 10_000 })
+    // Every answer arrived whole: all answers have the same length (the date field has a fixed width).
+    const one = first.indexOf('\r\n\r\n') + 4 + big.length
+    await vi.waitFor(() => expect(received).toBe(count * one), { timeout: 5_000 })
+    socket.destroy()
+  }, 20_000)
+
   it('answers every request of a client that half-closes (sends FIN) after them, then closes', async () => {
     const { port } = await serve((app) => {
       app.get('/slow', async () => {
