@@ -3,47 +3,13 @@
  * straight to its socket as one status line, one header block and the body, in a single write where it can.
  */
 import { concatChunks, type Entry } from './adapter'
-import { statusTitle } from './error-page'
 import { PayloadTooLarge } from './errors'
 import type { Exchange } from './http1-connection'
 import { Framing } from './http1-parse'
 import type { BriskRequest } from './request'
 import { BriskResponse, contentTypes, fromWebResponse } from './response'
+import { currentDate, fieldLines, statusLine } from './response-head'
 import type { Fallback } from './route-plan'
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-// Field values may hold visible characters, spaces, tabs and obs-text; a CR or LF would end the field.
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/
-
-const statusLines: string[] = []
-
-/** `HTTP/1.1 200 OK\r\n`, made once per status. */
-function statusLine(status: number): string {
-  let line = statusLines[status]
-  if (line === undefined) {
-    if (!Number.isInteger(status) || status < 100 || status > 999) {
-      throw new RangeError(`Invalid HTTP status ${String(status)}`)
-    }
-    line = statusLines[status] = `HTTP/1.1 ${status} ${statusTitle(status)}\r\n`
-  }
-  return line
-}
-
-let dateLine: string | undefined
-
-function clearDate(): void {
-  dateLine = undefined
-}
-
-/** The `date` field, formatted at most once a second, as node does. */
-function currentDate(): string {
-  if (dateLine === undefined) {
-    const now = new Date()
-    dateLine = `date: ${now.toUTCString()}\r\n`
-    setTimeout(clearDate, 1000 - now.getMilliseconds()).unref()
-  }
-  return dateLine
-}
 
 /** Decides whether the connection stays open after this response, and says so in the head. */
 function connectionFields(exchange: Exchange, close: boolean): string {
@@ -83,45 +49,6 @@ function writeSimple(exchange: Exchange, type: string, body: string | Uint8Array
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
   const head = `HTTP/1.1 200 OK\r\ncontent-type: ${type}\r\ncontent-length: ${length}\r\n${currentDate()}${connectionFields(exchange, false)}\r\n`
   send(exchange, head, exchange.head.method === 'HEAD' ? null : body, true)
-}
-
-/** The header block of a response, checked field by field: nothing a handler sets can split it. */
-function fieldLines(headers: Record<string, string | string[]>): {
-  lines: string
-  length: string | undefined
-  close: boolean
-} {
-  let lines = ''
-  let length: string | undefined
-  let close = false
-  let dated = false
-  for (const name in headers) {
-    const value = headers[name]!
-    const key = name.toLowerCase()
-    if (key === 'content-length') {
-      length = String(value)
-      if (!/^\d{1,15}$/.test(length)) throw new TypeError(`Invalid content-length ${JSON.stringify(length)}`)
-      continue
-    }
-    if (key === 'connection') {
-      close = /\bclose\b/i.test(String(value))
-      continue
-    }
-    if (key === 'transfer-encoding' || key === 'keep-alive') continue // framing is the server's job
-    if (key === 'date') dated = true
-    if (!TOKEN.test(name)) throw new TypeError(`Invalid header name ${JSON.stringify(name)}`)
-    if (typeof value === 'string') {
-      if (BAD_VALUE.test(value)) throw new TypeError(`Invalid character in header ${name}`)
-      lines += `${name}: ${value}\r\n`
-    } else {
-      for (const item of value) {
-        if (BAD_VALUE.test(item)) throw new TypeError(`Invalid character in header ${name}`)
-        lines += `${name}: ${item}\r\n`
-      }
-    }
-  }
-  if (!dated) lines += currentDate()
-  return { lines, length, close }
 }
 
 function writeBrisk(exchange: Exchange, res: BriskResponse): void {

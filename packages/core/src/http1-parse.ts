@@ -10,6 +10,8 @@
  * where the two differ (mostly where this parser refuses what llhttp lets through).
  */
 
+import { TOKEN } from './token'
+
 /** Why a request could not be read; the server answers with `status` and closes the connection. */
 export class HeadError extends Error {
   constructor(
@@ -47,8 +49,6 @@ export interface RequestHead {
   readonly expectContinue: boolean
 }
 
-// RFC 9110 §5.6.2: tchar.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // A request-target: visible ASCII and obs-text, nothing else (no spaces, no controls).
 const TARGET = /^[\x21-\x7e\x80-\xff]+$/
 // Any control character but HTAB (CR and LF are checked separately, as line ends).

@@ -7,10 +7,10 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
-import { statusTitle } from './error-page'
 import { Connection, type ConnectionHost, type Exchange } from './http1-connection'
 import { http1Entry } from './http1-entry'
 import type { HeadError, RequestHead } from './http1-parse'
+import { refusal } from './response-head'
 import { drainServer } from './server-close'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
 import { WS_METHOD } from './websocket'
@@ -134,12 +134,7 @@ export class Http1Server implements ConnectionHost {
 
   /** @internal Answers a request that could not be read (problem+json, as every Brisk error) and closes. */
   reject(socket: Socket, error: HeadError): void {
-    const status = error.status
-    const title = statusTitle(status)
-    const body = JSON.stringify({ type: 'about:blank', title, status })
-    socket.end(
-      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    )
+    socket.end(refusal(error.status))
     socket.setTimeout(5000, () => socket.destroy())
   }
 

@@ -6,6 +6,7 @@ import type { RouteOptions } from './route-info'
 import { parsePath } from './router/path'
 import { assertFunction, kScope, Scope } from './scope'
 import { checkStaticFolder, resolveStaticOptions, type StaticOptions, staticHandler } from './static'
+import { TOKEN } from './token'
 import type { CtxOf, Env, Handler, PathParams } from './types'
 import { viewMethods } from './view'
 import { type WebSocketHandler, type WebSocketOptions, WebSocketRoute, WS_METHOD } from './websocket'
@@ -31,8 +32,6 @@ export interface ViewRoutes<P, C extends object> {
   delete?: Handler<P, C>
   options?: Handler<P, C>
 }
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
  * A scope that holds routes: the app and blueprints.

@@ -8,9 +8,9 @@ import type { AddressInfo, Server as NetServer, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
-import { statusTitle } from './error-page'
 import { createHttp1Server } from './http1-server'
 import { nodeEntry } from './node-entry'
+import { refusal } from './response-head'
 import { drainServer } from './server-close'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
 import { WS_METHOD } from './websocket'
@@ -138,11 +138,7 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
   }
   const status =
     error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-  const title = statusTitle(status)
-  const body = JSON.stringify({ type: 'about:blank', title, status })
-  socket.end(
-    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  )
+  socket.end(refusal(status))
 }
 
 function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Promise<void> {

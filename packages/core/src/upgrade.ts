@@ -10,10 +10,10 @@ import type { TLSSocket } from 'node:tls'
 import type { WebSocket, WebSocketServer } from 'ws'
 import type { Entry } from './adapter'
 import { responseFor } from './chain'
-import { statusTitle } from './error-page'
 import { NodeWebSocket } from './node-websocket'
 import type { BriskRequest } from './request'
 import type { BriskResponse } from './response'
+import { fieldLines, statusLine } from './response-head'
 import { WebSocketRoute } from './websocket'
 
 /** An upgrade request as node hands it over, and the set of open sockets of its server. */
@@ -78,9 +78,10 @@ function handshake(
 /**
  * Writes an HTTP response on a socket that left HTTP parsing for an upgrade that did not happen, and closes
  * it. Streams are not sent here (a websocket route's guard answers with a small body); HEAD, 204 and 304
- * get no body.
+ * get no body. Throws, before writing anything, on a header that cannot go on the wire.
  */
 function writeRaw(socket: Duplex, res: BriskResponse, method: string): void {
+  const { lines } = fieldLines(res.headers)
   const bytes =
     typeof res.body === 'string'
       ? Buffer.from(res.body)
@@ -89,15 +90,11 @@ function writeRaw(socket: Duplex, res: BriskResponse, method: string): void {
         : Buffer.alloc(0)
   if (res.body instanceof ReadableStream) res.body.cancel().catch(() => {})
   const bodiless = method === 'HEAD' || res.status === 204 || res.status === 304
-  let head = `HTTP/1.1 ${res.status} ${statusTitle(res.status)}\r\n`
-  for (const name in res.headers) {
-    if (name === 'content-length' || name === 'connection') continue
-    for (const value of [res.headers[name]!].flat()) {
-      if (!/[\r\n]/.test(value)) head += `${name}: ${value}\r\n` // never let a value split the header block
-    }
-  }
-  head += `content-length: ${bytes.byteLength}\r\nconnection: close\r\n\r\n`
-  socket.end(bodiless ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), bytes]))
+  const head = Buffer.from(
+    `${statusLine(res.status)}${lines}content-length: ${bytes.byteLength}\r\nconnection: close\r\n\r\n`,
+    'latin1',
+  )
+  socket.end(bodiless ? head : Buffer.concat([head, bytes]))
   // Nobody reads this socket any more: drop what the client still sends, so its FIN is seen and the socket
   // closes, and never hold it longer than a few seconds.
   socket.resume()
@@ -113,6 +110,11 @@ export const upgradeEntry: Entry<UpgradeRaw, void> = {
   protocol: (raw) => ((raw.req.socket as TLSSocket).encrypted ? 'https' : 'http'),
   respond(raw, req, result, fallback) {
     if (result instanceof WebSocketRoute) return upgrade(raw, req, result)
-    writeRaw(raw.socket, responseFor(result, req, fallback), raw.req.method!)
+    const method = raw.req.method!
+    try {
+      writeRaw(raw.socket, responseFor(result, req, fallback), method)
+    } catch (error) {
+      writeRaw(raw.socket, fallback(error, req), method) // a header that would split the head: a 500
+    }
   },
 }

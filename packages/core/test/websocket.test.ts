@@ -1,7 +1,8 @@
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { Blueprint, Brisk, Forbidden, Unauthorized } from '../src/index'
+import { Blueprint, Brisk, BriskResponse, Forbidden, Unauthorized } from '../src/index'
+import { silent } from './_helpers'
 
 const apps: Brisk<any>[] = []
 async function serve(app: Brisk<any>): Promise<string> {
@@ -127,6 +128,21 @@ describe('app.websocket()', () => {
     const { next } = await connect(`${base}/ws`, undefined, { authorization: 'Bearer good' })
     expect(await next()).toBe('welcome')
   })
+
+  it.each(['brisk', 'node'] as const)(
+    'answers 500 when a guard refuses with a header that would split the head (%s server)',
+    async (server) => {
+      const app = new Brisk({ server, logger: silent })
+      app.onRequest(() => new BriskResponse('no', 403, { 'x-why': 'a\r\nx-injected: evil' }))
+      app.websocket('/ws', async (_req, ws) => {
+        await ws.send('never')
+      })
+      const answer = await refused(`${await serve(app)}/ws`)
+      expect(answer.status).toBe(500)
+      expect(answer.body).not.toContain('evil')
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 500 })
+    },
+  )
 
   it('negotiates a subprotocol by the server preference among the client offers', async () => {
     const app = new Brisk()

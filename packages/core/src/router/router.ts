@@ -2,6 +2,8 @@
  * The router the app registers its routes with: methods, hosts and trailing slashes on top of
  * the segment tree, plus a direct map for fully static paths.
  */
+
+import { TOKEN } from '../token'
 import { formatPath, parsePath, type Segment } from './path'
 import { RadixTree } from './tree'
 
@@ -73,7 +75,6 @@ interface Collect {
   hostname: string | undefined
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const EMPTY_PARAMS: Record<string, unknown> = Object.freeze(Object.create(null))
 
 /**
