@@ -217,12 +217,17 @@ export class Connection {
     })
   }
 
+  /** Parses nothing more from this socket: what is buffered and what still arrives is dropped. */
+  #stopReading(): void {
+    this.buffer = null
+    this.socket.off('data', this.#onData)
+  }
+
   /** Ends the connection after what has been written; reads nothing more. */
   #close(): void {
     if (this.#closed) return
     this.#closed = true
-    this.buffer = null
-    this.socket.off('data', this.#onData)
+    this.#stopReading()
     this.socket.end()
     // A peer that never reads its last response must not hold the socket forever.
     this.socket.setTimeout(5000, () => this.socket.destroy())
@@ -235,13 +240,11 @@ export class Connection {
     if (exchange !== null) {
       // The head was fine and the handler runs: its body read fails, the connection closes after it answers.
       exchange.fail(new BadRequest(error.message))
-      this.buffer = null
-      this.socket.off('data', this.#onData)
+      this.#stopReading()
       return
     }
     this.#closed = true
-    this.buffer = null
-    this.socket.off('data', this.#onData)
+    this.#stopReading()
     this.host.reject(this.socket, error)
   }
 
@@ -394,8 +397,7 @@ export class Connection {
     }
     if (!exchange.ended && requestTimeout > 0 && now - exchange.started > requestTimeout) {
       exchange.fail(new RequestTimeout('The request body did not arrive in time'))
-      this.buffer = null
-      this.socket.off('data', this.#onData)
+      this.#stopReading()
       if (exchange.headSent) this.socket.destroy()
       else {
         // The handler may still answer; its answer goes nowhere, the 408 is what the client gets.
