@@ -58,3 +58,21 @@ export function getURL(url: string, timeout?: number): Promise<{ status: number;
   const { port, pathname, search } = new URL(url)
   return getFresh(Number(port), pathname + search, timeout)
 }
+
+/**
+ * A seeded PRNG (mulberry32: 32 bits of state, the same sequence on every machine), so a test that uses
+ * random input can be replayed from its seed.
+ *
+ * @example
+ * const random = mulberry32(42); random() // a number in [0, 1)
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -24,7 +24,7 @@ import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChunkedDecoder, Framing, HeadError, MAX_HEADER_FIELDS, parseHead } from '../src/http1-parse'
 import { Brisk } from '../src/index'
-import { silent } from './_helpers'
+import { mulberry32, silent } from './_helpers'
 
 const SEED = Number(process.env.HTTP1_FUZZ_SEED ?? 1)
 const SCALE = Number(process.env.HTTP1_FUZZ_SCALE ?? 1)
@@ -40,18 +40,6 @@ const CLOSE_BOUND = 3000
 
 // ---------------------------------------------------------------------------------------------------------
 // A tiny seeded PRNG and the mutations
-
-/** mulberry32: 32 bits of state, good enough to pick mutations, and the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 class Rng {
   readonly #next: () => number

@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { Brisk, type BriskOptions, BriskResponse, json, sse, stream, text } from '../src/index'
-import { getFresh, silent } from './_helpers'
+import { getFresh, mulberry32, silent } from './_helpers'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const EMPTY = Buffer.alloc(0)
@@ -224,17 +224,6 @@ const aborted = (signal: AbortSignal): Promise<void> =>
     if (signal.aborted) resolve()
     else signal.addEventListener('abort', () => resolve(), { once: true })
   })
-
-/** A deterministic PRNG (mulberry32), so a failure with garbage input can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('pipelining', () => {
   it('answers three requests sent in one write in order, one at a time, though the first is slow', async () => {
@@ -1028,7 +1017,7 @@ describe('app.close()', () => {
 describe('garbage on the wire', () => {
   it('answers random bytes with an error, and still serves afterwards', async () => {
     const { port } = await serve()
-    const random = prng(42)
+    const random = mulberry32(42)
     const blob = (size: number): Buffer =>
       Buffer.from(Array.from({ length: size }, () => Math.floor(random() * 256)))
     const answered = await Promise.all(
