@@ -29,6 +29,12 @@ export interface BriskOptions {
   headersTimeout?: number
   /** Milliseconds an idle keep-alive connection stays open [BRISK_KEEP_ALIVE_TIMEOUT]. @default 5000 */
   keepAliveTimeout?: number
+  /**
+   * Milliseconds a client may take no byte of a response that waits to be sent before Brisk's server cuts the
+   * connection (a peer that does not read); a client that reads slowly is never cut [BRISK_SEND_TIMEOUT].
+   * @default 30000
+   */
+  sendTimeout?: number
   /** Largest total size of the request headers, in bytes; past it, 431 [BRISK_MAX_HEADER_SIZE]. @default 16384 */
   maxHeaderSize?: number
   /** Milliseconds `close()` waits for in-flight requests and tasks [BRISK_SHUTDOWN_TIMEOUT]. @default 10000 */
@@ -55,6 +61,7 @@ export interface BriskConfig {
   readonly requestTimeout: number
   readonly headersTimeout: number
   readonly keepAliveTimeout: number
+  readonly sendTimeout: number
   readonly maxHeaderSize: number
   readonly shutdownTimeout: number
   readonly server: 'brisk' | 'node'
@@ -73,6 +80,7 @@ const KNOWN = new Set([
   'REQUEST_TIMEOUT',
   'HEADERS_TIMEOUT',
   'KEEP_ALIVE_TIMEOUT',
+  'SEND_TIMEOUT',
   'MAX_HEADER_SIZE',
   'SERVER',
   'SHUTDOWN_TIMEOUT',
@@ -153,6 +161,7 @@ export function resolveConfig(options: BriskOptions): BriskConfig {
     requestTimeout: ms('REQUEST_TIMEOUT', 'requestTimeout', 30_000),
     headersTimeout: ms('HEADERS_TIMEOUT', 'headersTimeout', 10_000),
     keepAliveTimeout: ms('KEEP_ALIVE_TIMEOUT', 'keepAliveTimeout', 5_000),
+    sendTimeout: ms('SEND_TIMEOUT', 'sendTimeout', 30_000),
     maxHeaderSize: ms('MAX_HEADER_SIZE', 'maxHeaderSize', 16_384),
     shutdownTimeout: ms('SHUTDOWN_TIMEOUT', 'shutdownTimeout', 10_000),
     server: serverKind(pick<string>(options.server, 'SERVER', (raw) => raw.trim(), 'brisk')),
