@@ -6,12 +6,20 @@
 import type { BriskRequest } from './request'
 import type { Fallback } from './route-plan'
 
+/** What a route allows a request's body. */
+export interface BodyLimits {
+  /** The most bytes; past it, `PayloadTooLarge`. */
+  readonly bodyLimit: number
+  /** Milliseconds the whole request may take to arrive (Brisk's own server applies it; 0: no limit). */
+  readonly requestTimeout: number
+}
+
 /** Reads what the request carries. */
 export interface RequestAdapter<Raw = unknown> {
-  /** Reads the whole body, rejecting with `PayloadTooLarge` past `limit` bytes. */
-  readBody(raw: Raw, limit: number): Promise<Uint8Array>
-  /** The body as chunks, for handlers that stream it; also stops at `limit`. */
-  bodyStream(raw: Raw, limit: number): AsyncIterable<Uint8Array>
+  /** Reads the whole body, rejecting with `PayloadTooLarge` past `limits.bodyLimit` bytes. */
+  readBody(raw: Raw, limits: BodyLimits): Promise<Uint8Array>
+  /** The body as chunks, for handlers that stream it; also stops at `limits.bodyLimit`. */
+  bodyStream(raw: Raw, limits: BodyLimits): AsyncIterable<Uint8Array>
   /** The address of the peer that opened the connection, if known. */
   remoteAddress(raw: Raw): string | undefined
   /** `https` when the connection itself is TLS, else `http`. */

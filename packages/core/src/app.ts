@@ -52,6 +52,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   #started: Promise<void> | null = null
   #closing: Promise<void> | null = null
   #primary: PrimaryHandle | null = null
+  #listening = false
   #main = false
   readonly #tasks = new Set<Promise<unknown>>()
   readonly #queued: Task[] = []
@@ -196,15 +197,44 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   }
 
   /**
-   * Serves the app over `node:http` (or HTTPS with `tls`). Resolves once it listens.
+   * Serves the app on Brisk's HTTP/1.1 server (HTTPS with `tls`). Resolves once it listens; with `workers`,
+   * once every worker listens, and rejects with a worker's error, after stopping them all, when one of them
+   * cannot start.
    *
    * @example
    * const { url } = await app.listen({ port: 8000, host: '127.0.0.1' })
    */
   async listen(options: ListenOptions = {}): Promise<{ port: number; host: string; url: string }> {
-    if (this.server !== null || this.#primary !== null) {
-      throw new BriskError('BRISK_ERR_LISTENING', 'listen(): the app is already listening')
+    // Claimed before the first await, so two calls in one tick cannot both start a server.
+    const again = this.#listening
+    this.#listening = true
+    const cluster = await import('./cluster')
+    if (!cluster.isWorker()) return this.#listen(options, again)
+    // A worker serves for its primary, whose listen() answers for all of them: the worker reports how its
+    // start went, and when it failed it exits without printing, so the error is printed once, by the primary.
+    try {
+      const address = await this.#listen(options, again)
+      cluster.reportReady(address)
+      return address
+    } catch (error) {
+      if (!(await cluster.reportFailure(error))) this.log.error({ err: error }, 'worker failed to start')
+      await this.close().catch(() => {})
+      process.exit(1)
     }
+  }
+
+  async #listen(options: ListenOptions, again: boolean): Promise<{ port: number; host: string; url: string }> {
+    if (again) throw new BriskError('BRISK_ERR_LISTENING', 'listen(): the app is already listening')
+    try {
+      return await this.#serve(options)
+    } catch (error) {
+      // Nothing listens (a port in use, say): a later listen() may try again.
+      if (this.server === null && this.#primary === null) this.#listening = false
+      throw error
+    }
+  }
+
+  async #serve(options: ListenOptions): Promise<{ port: number; host: string; url: string }> {
     const workers = options.workers ?? 1
     if (!Number.isInteger(workers) || workers < 1) {
       throw new TypeError(`listen(): workers must be a positive integer, got ${String(workers)}`)
@@ -214,7 +244,21 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const worker = isWorker()
     if (!worker) await this.#emit('mainStart')
     if (workers > 1 && !worker) {
-      this.#primary = await startPrimary(workers, this.log, options.tls !== undefined)
+      try {
+        this.#primary = await startPrimary(workers, {
+          log: this.log,
+          grace: this.config.shutdownTimeout,
+          // listen() resolved long ago, so the error is said here; the process exits 1 once all is stopped.
+          onFailure: (error) => {
+            this.log.error({ err: error }, 'a new worker could not start; stopping the server')
+            process.exitCode = 1
+            void this.close()
+          },
+        })
+      } catch (error) {
+        await this.#emit('mainStop') // the workers are gone; undo what mainStart began
+        throw error
+      }
       if (options.signals !== false) trackSignals(this)
       return this.#primary.address
     }
@@ -314,6 +358,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     await registerPlugins(this, [])
     this.#compiled = compileApp(this, {
       bodyLimit: this.config.bodyLimit,
+      requestTimeout: this.config.requestTimeout,
       multipart: this.config.multipart,
       strictSlashes: this.config.strictSlashes,
       fallback: (error, req) => defaultErrorResponse(error, req, this.config.dev, this.log),

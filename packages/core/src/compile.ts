@@ -31,6 +31,7 @@ export interface Compiled {
 /** The app-wide defaults a route falls back to. */
 export interface CompileDefaults {
   readonly bodyLimit: number
+  readonly requestTimeout: number
   readonly multipart: ResolvedMultipartLimits
   readonly strictSlashes: boolean
   readonly fallback: Fallback
@@ -224,11 +225,22 @@ function basePlan(
     errors: errors.length > 0 ? errors : null,
     fallback: defaults.fallback,
     bodyLimit,
+    requestTimeout: routeTimeout(options.requestTimeout, defaults.requestTimeout, info),
     multipart:
       options.multipart === undefined
         ? defaults.multipart
         : resolveMultipartLimits(options.multipart, defaults.multipart),
   })
+}
+
+function routeTimeout(given: number | undefined, fallback: number, info: RouteInfo | null): number {
+  if (given === undefined) return fallback
+  if (typeof given !== 'number' || !Number.isFinite(given) || given < 0) {
+    throw new TypeError(
+      `route(): requestTimeout of ${info?.path ?? 'a route'} must be a number of milliseconds ≥ 0, got ${JSON.stringify(given)}`,
+    )
+  }
+  return given
 }
 
 function list<T>(value: T | T[] | undefined): T[] {

@@ -1,15 +1,30 @@
 /**
- * One keep-alive connection of Brisk's own HTTP/1.1 server, and the exchange (request and response) it is
- * serving.
+ * One keep-alive connection of Brisk's own HTTP/1.1 server: the socket, the parser state between requests, and
+ * the exchange (request and response) it is serving.
  *
  * Requests on a connection are served one at a time, in order: while a response is pending, bytes of the next
  * pipelined request wait in the buffer, and past {@link PIPELINE_LIMIT} the socket stops reading. A request
  * body that the handler does not read in full costs the connection: the response says `connection: close`,
- * so no unread byte is ever taken for the start of the next request.
+ * so no unread byte is ever taken for the start of the next request. A connection that ends does so with a
+ * lingering close (`lingering-close.ts`): nothing the client sends after that can hold it open.
  */
 import type { Socket } from 'node:net'
 import { BadRequest, RequestTimeout } from './errors'
+import { Exchange } from './http1-exchange'
 import { ChunkedDecoder, Framing, HeadError, parseHead, type RequestHead } from './http1-parse'
+import { lingeringClose, SendWatch } from './lingering-close'
+
+/** The server's timeouts, in milliseconds (0 turns the headers and request timeouts off). */
+export interface Timeouts {
+  /** For a request head to arrive. */
+  readonly headers: number
+  /** For a whole request to arrive, unless its route says otherwise. */
+  readonly request: number
+  /** For an idle connection (nothing arriving, nothing left to send) to be closed. */
+  readonly keepAlive: number
+  /** For a client to take a byte of what waits to be sent to it. */
+  readonly send: number
+}
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -19,124 +34,17 @@ export interface ConnectionHost {
   readonly closing: boolean
   /** `connection: keep-alive` and the `keep-alive: timeout=…` hint, as header lines. */
   readonly keepAliveFields: string
+  readonly timeouts: Timeouts
   dispatch(exchange: Exchange): void
   upgrade(head: RequestHead, socket: Socket, rest: Buffer): void
-  reject(socket: Socket, error: HeadError): void
+  /** The bytes of the answer to a request that cannot be read. */
+  refusal(error: HeadError): string
   forget(connection: Connection): void
 }
 
-/** Unread body bytes an exchange may hold before the socket stops reading. */
-const BODY_HIGH_WATER = 64 * 1024
 /** Bytes of pipelined requests held while a response is pending, before the socket stops reading. */
 const PIPELINE_LIMIT = 64 * 1024
 const EMPTY = Buffer.alloc(0)
-
-/**
- * A request being served: its head, its body as it arrives, and the state of its response. It is the raw
- * value the HTTP/1.1 entry hands to the app.
- */
-export class Exchange {
-  readonly connection: Connection
-  readonly head: RequestHead
-  readonly started: number
-  /** Body bytes received and not read yet. */
-  chunks: Buffer[] = []
-  queued = 0
-  /** The whole body has arrived (or there is none). */
-  ended: boolean
-  /** Set when the body cannot be read any more (bad chunked framing, the client left). */
-  failed: Error | null = null
-  /** `100 Continue` has been sent, or was not asked for. */
-  continued: boolean
-  headSent = false
-  finished = false
-  /** Whether the connection stays open after this response; decided when the head is written. */
-  keepAlive = false
-  /** The client left before the response finished. */
-  aborted = false
-  /** Called once if the client leaves before the response finished. */
-  onAbort: (() => void) | null = null
-  #wake: (() => void) | null = null
-
-  constructor(connection: Connection, head: RequestHead) {
-    this.connection = connection
-    this.head = head
-    this.started = Date.now()
-    this.ended = head.framing === Framing.None
-    this.continued = !head.expectContinue
-  }
-
-  /** The socket the response goes to. */
-  get socket(): Socket {
-    return this.connection.socket
-  }
-
-  /** The next piece of the body, or `null` at its end; rejects if it cannot be read. */
-  async read(): Promise<Buffer | null> {
-    if (!this.continued) {
-      this.continued = true
-      this.socket.write('HTTP/1.1 100 Continue\r\n\r\n')
-    }
-    for (;;) {
-      if (this.failed !== null) throw this.failed
-      const chunk = this.chunks.shift()
-      if (chunk !== undefined) {
-        this.queued -= chunk.byteLength
-        if (this.queued < BODY_HIGH_WATER) this.connection.resumeReading()
-        return chunk
-      }
-      if (this.ended) return null
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve
-      })
-    }
-  }
-
-  /** @internal Body bytes from the connection. */
-  push(chunk: Buffer): void {
-    if (chunk.byteLength === 0) return
-    this.chunks.push(chunk)
-    this.queued += chunk.byteLength
-    if (this.queued >= BODY_HIGH_WATER) this.connection.pauseReading()
-    this.#notify()
-  }
-
-  /** @internal The body is complete. */
-  end(): void {
-    this.ended = true
-    this.#notify()
-  }
-
-  /** @internal The body cannot be read further. */
-  fail(error: Error): void {
-    if (this.failed === null) this.failed = error
-    this.#notify()
-  }
-
-  /** Marks the response as complete; the connection moves on to the next request or closes. */
-  finish(): void {
-    if (this.finished) return
-    this.finished = true
-    this.connection.finished(this)
-  }
-
-  /** @internal The client left (or half-closed) before the response finished. */
-  abort(): void {
-    this.aborted = true
-    if (!this.ended) this.fail(new BadRequest('The client closed the connection'))
-    const onAbort = this.onAbort
-    this.onAbort = null
-    onAbort?.()
-  }
-
-  #notify(): void {
-    const wake = this.#wake
-    if (wake !== null) {
-      this.#wake = null
-      wake()
-    }
-  }
-}
 
 /** A socket and the parser state between its requests. */
 export class Connection {
@@ -151,6 +59,11 @@ export class Connection {
   idleSince: number
   #bodyLeft = 0
   #chunked: ChunkedDecoder | null = null
+  /** How much of the head now arriving has been searched already, so a head sent byte by byte costs O(n). */
+  #scanned = 0
+  /** A buffer of our own that `buffer` grows into, so bytes arriving one at a time are not copied again each time. */
+  #store: Buffer | null = null
+  readonly #send = new SendWatch()
   #driving = false
   #paused = false
   #draining = false
@@ -220,17 +133,22 @@ export class Connection {
   /** Parses nothing more from this socket: what is buffered and what still arrives is dropped. */
   #stopReading(): void {
     this.buffer = null
+    this.#store = null
     this.socket.off('data', this.#onData)
   }
 
   /** Ends the connection after what has been written; reads nothing more. */
-  #close(): void {
+  #close(answer?: string): void {
     if (this.#closed) return
     this.#closed = true
     this.#stopReading()
-    this.socket.end()
-    // A peer that never reads its last response must not hold the socket forever.
-    this.socket.setTimeout(5000, () => this.socket.destroy())
+    lingeringClose(this.socket, answer, this.host.timeouts.send)
+  }
+
+  /** Cuts the connection at once. */
+  #destroy(): void {
+    this.#closed = true
+    this.socket.destroy()
   }
 
   /** Answers a request that cannot be read with `error.status`, and closes. */
@@ -243,19 +161,38 @@ export class Connection {
       this.#stopReading()
       return
     }
-    this.#closed = true
-    this.#stopReading()
-    this.host.reject(this.socket, error)
+    this.#close(this.host.refusal(error))
   }
 
   #onData = (chunk: Buffer): void => {
-    if (this.buffer === null) {
+    const buf = this.buffer
+    if (buf === null) {
       if (this.current === null) this.headStarted = Date.now()
       this.buffer = chunk
     } else {
-      this.buffer = Buffer.concat([this.buffer, chunk])
+      this.buffer = this.#append(buf, chunk)
     }
     this.#drive()
+  }
+
+  /**
+   * `buf` followed by `chunk`. The bytes go into a buffer of our own that doubles when full, so a client that
+   * sends its request a byte at a time costs O(n) copies in all rather than O(n²). Only bytes past the end of
+   * `buf` are ever written, so pieces of the body handed out earlier are never touched.
+   */
+  #append(buf: Buffer, chunk: Buffer): Buffer {
+    const store = this.#store
+    const end = buf.byteOffset + buf.byteLength
+    if (store !== null && buf.buffer === store.buffer && end + chunk.byteLength <= store.byteLength) {
+      chunk.copy(store, end)
+      return store.subarray(buf.byteOffset, end + chunk.byteLength)
+    }
+    const size = buf.byteLength + chunk.byteLength
+    const next = Buffer.allocUnsafeSlow(Math.max(4096, size * 2))
+    buf.copy(next, 0)
+    chunk.copy(next, buf.byteLength)
+    this.#store = next
+    return next.subarray(0, size)
   }
 
   #onEnd = (): void => {
@@ -314,25 +251,34 @@ export class Connection {
     if (start === buf.byteLength) {
       this.buffer = null
       this.headStarted = 0
+      this.#scanned = 0
       return false
     }
-    const end = buf.indexOf('\r\n\r\n', start, 'latin1')
+    // Only the bytes that arrived since the last look are searched (less 3, for a CRLFCRLF cut in two).
+    const end = buf.indexOf('\r\n\r\n', Math.max(start, this.#scanned - 3), 'latin1')
     const max = this.host.maxHeaderSize
     if (end === -1) {
       if (buf.byteLength - start > max) throw new HeadError(431, 'The request head is too large')
       // A head whose lines end in a bare LF would never complete: refuse it now rather than at the timeout.
-      for (let lf = buf.indexOf(10, start); lf !== -1; lf = buf.indexOf(10, lf + 1)) {
+      for (
+        let lf = buf.indexOf(10, Math.max(start, this.#scanned));
+        lf !== -1;
+        lf = buf.indexOf(10, lf + 1)
+      ) {
         if (lf === start || buf[lf - 1] !== 13) throw new HeadError(400, 'A line of the head ends without CR')
       }
       if (start > 0) this.buffer = buf = buf.subarray(start)
+      this.#scanned = buf.byteLength
       return false
     }
+    this.#scanned = 0
     if (end - start > max) throw new HeadError(431, 'The request head is too large')
     const head = parseHead(buf.toString('latin1', start, end))
     const rest = end + 4
     this.buffer = rest < buf.byteLength ? buf.subarray(rest) : null
     this.headStarted = 0
-    if (head.upgrade) {
+    // The socket leaves HTTP: an upgrade, or a tunnel (RFC 9110 §9.3.6: after CONNECT the bytes are not HTTP).
+    if (head.upgrade || head.method === 'CONNECT') {
       this.#closed = true
       this.socket.off('data', this.#onData)
       this.socket.off('close', this.#onClose)
@@ -343,7 +289,7 @@ export class Connection {
       this.host.upgrade(head, this.socket, left)
       return false
     }
-    const exchange = new Exchange(this, head)
+    const exchange = new Exchange(this, head, this.host.timeouts.request)
     this.current = exchange
     if (head.framing === Framing.Length) this.#bodyLeft = head.length
     else if (head.framing === Framing.Chunked) this.#chunked = new ChunkedDecoder()
@@ -380,41 +326,47 @@ export class Connection {
     if (this.#bodyLeft === 0) exchange.end()
   }
 
-  /** @internal Timeouts, checked by the server's sweep: headers, request body, idle keep-alive. */
-  check(now: number, headersTimeout: number, requestTimeout: number, keepAliveTimeout: number): void {
+  /**
+   * @internal Timeouts, checked by the server's sweep: a client that takes nothing of what waits to be sent,
+   * the head, the request, an idle keep-alive connection. A connection is idle only when nothing arrives, no
+   * request is served, and nothing is left to send: a client that reads a large answer slowly is not idle.
+   */
+  check(now: number): void {
     if (this.#closed) return
+    const timeouts = this.host.timeouts
+    if (this.#send.stalled(this.socket, now, timeouts.send)) {
+      this.#destroy()
+      return
+    }
     const exchange = this.current
     if (exchange === null) {
       if (this.headStarted !== 0) {
-        if (headersTimeout > 0 && now - this.headStarted > headersTimeout) {
+        if (timeouts.headers > 0 && now - this.headStarted > timeouts.headers) {
           this.refuse(new HeadError(408, 'The request head did not arrive in time'))
         }
-      } else if (now - this.idleSince > keepAliveTimeout) {
-        this.#closed = true
-        this.socket.destroy()
+      } else if (this.socket.writableLength > 0) {
+        this.idleSince = now
+      } else if (now - this.idleSince > timeouts.keepAlive) {
+        this.#destroy()
       }
       return
     }
-    if (!exchange.ended && requestTimeout > 0 && now - exchange.started > requestTimeout) {
+    if (!exchange.ended && exchange.timeout > 0 && now - exchange.started > exchange.timeout) {
       exchange.fail(new RequestTimeout('The request body did not arrive in time'))
       this.#stopReading()
-      if (exchange.headSent) this.socket.destroy()
+      if (exchange.headSent) this.#destroy()
       else {
         // The handler may still answer; its answer goes nowhere, the 408 is what the client gets.
         exchange.finished = true
         this.current = null
-        this.#closed = true
-        this.host.reject(this.socket, new HeadError(408, 'The request did not arrive in time'))
+        this.#close(this.host.refusal(new HeadError(408, 'The request did not arrive in time')))
       }
     }
   }
 
   /** @internal Closes a connection with nothing in progress (server shutdown). */
   closeIfIdle(): void {
-    if (this.idle && !this.#closed) {
-      this.#closed = true
-      this.socket.end()
-    }
+    if (this.idle) this.#close()
   }
 }
 

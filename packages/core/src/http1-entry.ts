@@ -2,9 +2,9 @@
  * The entry of Brisk's own HTTP/1.1 server: reads bodies from an {@link Exchange} and writes each response
  * straight to its socket as one status line, one header block and the body, in a single write where it can.
  */
-import { concatChunks, type Entry } from './adapter'
+import { type BodyLimits, concatChunks, type Entry } from './adapter'
 import { PayloadTooLarge } from './errors'
-import type { Exchange } from './http1-connection'
+import type { Exchange } from './http1-exchange'
 import { Framing } from './http1-parse'
 import type { BriskRequest } from './request'
 import { BriskResponse, contentTypes, fromWebResponse } from './response'
@@ -201,18 +201,21 @@ function respond(exchange: Exchange, req: BriskRequest<any, any>, result: unknow
   else writeJSON(exchange, req, result, fallback)
 }
 
-function tooLarge(exchange: Exchange, limit: number): boolean {
-  return exchange.head.framing === Framing.Length && exchange.head.length > limit
+/** The route's limits apply from the handler's first read: its size, and how long the request may take. */
+function begin(exchange: Exchange, { bodyLimit, requestTimeout }: BodyLimits): void {
+  exchange.timeout = requestTimeout
+  if (exchange.head.framing === Framing.Length && exchange.head.length > bodyLimit) {
+    throw new PayloadTooLarge(bodyLimit)
+  }
 }
 
-async function readBody(exchange: Exchange, limit: number): Promise<Uint8Array> {
-  if (tooLarge(exchange, limit)) throw new PayloadTooLarge(limit)
+async function readBody(exchange: Exchange, limits: BodyLimits): Promise<Uint8Array> {
+  begin(exchange, limits)
+  const limit = limits.bodyLimit
   if (exchange.ended && exchange.failed === null) {
-    const { chunks, queued } = exchange
-    if (queued > limit) throw new PayloadTooLarge(limit) // a chunked body that arrived whole
-    exchange.chunks = []
-    exchange.queued = 0
-    return chunks.length === 0 ? new Uint8Array(0) : concatChunks(chunks, queued)
+    const { bytes } = exchange.body
+    if (bytes > limit) throw new PayloadTooLarge(limit) // a chunked body that arrived whole
+    return bytes === 0 ? new Uint8Array(0) : concatChunks(exchange.body.takeAll(), bytes)
   }
   const chunks: Uint8Array[] = []
   let total = 0
@@ -224,12 +227,12 @@ async function readBody(exchange: Exchange, limit: number): Promise<Uint8Array> 
   return concatChunks(chunks, total)
 }
 
-async function* bodyStream(exchange: Exchange, limit: number): AsyncIterable<Uint8Array> {
-  if (tooLarge(exchange, limit)) throw new PayloadTooLarge(limit)
+async function* bodyStream(exchange: Exchange, limits: BodyLimits): AsyncIterable<Uint8Array> {
+  begin(exchange, limits)
   let total = 0
   for (let chunk = await exchange.read(); chunk !== null; chunk = await exchange.read()) {
     total += chunk.byteLength
-    if (total > limit) throw new PayloadTooLarge(limit)
+    if (total > limits.bodyLimit) throw new PayloadTooLarge(limits.bodyLimit)
     yield chunk
   }
 }

@@ -49,8 +49,12 @@ export interface RequestHead {
   readonly expectContinue: boolean
 }
 
-// A request-target: visible ASCII and obs-text, nothing else (no spaces, no controls).
-const TARGET = /^[\x21-\x7e\x80-\xff]+$/
+// A request-target: visible ASCII, nothing else (RFC 9112 §3.2 and RFC 3986: no spaces, no controls, and bytes
+// past 0x7F only percent-encoded, as node's llhttp also insists).
+const TARGET = /^[\x21-\x7e]+$/
+// An `Upgrade` list: protocols, each a token with an optional `/version` (RFC 9110 §7.8).
+const PROTOCOL = `${TOKEN.source.slice(1, -1)}(?:/${TOKEN.source.slice(1, -1)})?`
+const PROTOCOLS = new RegExp(`^${PROTOCOL}(?:[ \t]*,[ \t]*${PROTOCOL})*$`)
 // Any control character but HTAB (CR and LF are checked separately, as line ends).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
@@ -123,12 +127,7 @@ function addField(headers: Record<string, string | string[]>, line: string): voi
   if (colon <= 0) throw new HeadError(400, 'A header line has no field name')
   const name = line.slice(0, colon)
   if (!TOKEN.test(name)) throw new HeadError(400, 'A header field name is not a token')
-  let from = colon + 1
-  let to = line.length
-  let c: number
-  while (from < to && ((c = line.charCodeAt(from)) === 32 || c === 9)) from++
-  while (to > from && ((c = line.charCodeAt(to - 1)) === 32 || c === 9)) to--
-  const value = line.slice(from, to)
+  const value = trimOWS(line, colon + 1)
   if (CONTROL.test(value)) throw new HeadError(400, 'A header field value has a control character')
   const key = name.toLowerCase()
   const prior = headers[key]
@@ -174,7 +173,7 @@ function frame(
   let upgradeToken = false
   if (connection !== undefined) {
     for (const option of (connection as string).toLowerCase().split(',')) {
-      const o = option.trim()
+      const o = trimOWS(option)
       if (o === 'close') close = true
       else if (o === 'keep-alive') keep = true
       else if (o === 'upgrade') upgradeToken = true
@@ -196,9 +195,19 @@ function frame(
     framing,
     length,
     keepAlive: !close && (minor === 1 || keep),
-    upgrade: upgradeToken && headers.upgrade !== undefined,
+    // An empty or malformed `Upgrade` asks for nothing: the request is served as HTTP, body and all.
+    upgrade: upgradeToken && typeof headers.upgrade === 'string' && PROTOCOLS.test(headers.upgrade),
     expectContinue,
   }
+}
+
+/** `text` from `from`, without optional whitespace (RFC 9110 §5.6.3: SP and HTAB only; `trim()` takes NBSP too). */
+function trimOWS(text: string, from = 0): string {
+  let to = text.length
+  let c: number
+  while (from < to && ((c = text.charCodeAt(from)) === 32 || c === 9)) from++
+  while (to > from && ((c = text.charCodeAt(to - 1)) === 32 || c === 9)) to--
+  return text.slice(from, to)
 }
 
 enum Chunk {

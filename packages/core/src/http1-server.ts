@@ -7,9 +7,11 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
-import { Connection, type ConnectionHost, type Exchange } from './http1-connection'
+import { Connection, type ConnectionHost, type Timeouts } from './http1-connection'
 import { http1Entry } from './http1-entry'
+import type { Exchange } from './http1-exchange'
 import type { HeadError, RequestHead } from './http1-parse'
+import { lingeringClose } from './lingering-close'
 import { refusal } from './response-head'
 import { drainServer } from './server-close'
 import { type UpgradeRaw, upgradeEntry } from './upgrade'
@@ -58,6 +60,7 @@ export class Http1Server implements ConnectionHost {
   readonly secure: boolean
   readonly maxHeaderSize: number
   readonly keepAliveFields: string
+  readonly timeouts: Timeouts
   readonly sockets = new Set<WebSocket>()
   closing = false
   readonly #app: Brisk<any>
@@ -86,14 +89,25 @@ export class Http1Server implements ConnectionHost {
     if (secure) {
       this.raw.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy())
     }
+    // The head must arrive within the request's own time as well.
+    const { headersTimeout, requestTimeout, keepAliveTimeout, sendTimeout } = config
+    this.timeouts = {
+      headers: Math.min(headersTimeout, requestTimeout || headersTimeout),
+      request: requestTimeout,
+      keepAlive: keepAliveTimeout,
+      send: sendTimeout,
+    }
     // One timer for every connection's timeouts, often enough for the shortest of them.
-    const { headersTimeout, requestTimeout, keepAliveTimeout } = config
-    const shortest = Math.min(keepAliveTimeout, headersTimeout || Infinity, requestTimeout || Infinity)
+    const shortest = Math.min(
+      keepAliveTimeout,
+      sendTimeout,
+      headersTimeout || Infinity,
+      requestTimeout || Infinity,
+    )
     const every = Math.max(25, Math.min(1000, Math.floor(shortest / 4)))
-    const headers = Math.min(headersTimeout, requestTimeout || headersTimeout)
     this.#sweep = setInterval(() => {
       const now = Date.now()
-      for (const c of this.#connections) c.check(now, headers, requestTimeout, keepAliveTimeout)
+      for (const c of this.#connections) c.check(now)
     }, every)
     this.#sweep.unref()
   }
@@ -105,11 +119,18 @@ export class Http1Server implements ConnectionHost {
   }
 
   /**
-   * @internal An `Upgrade` request: the socket leaves HTTP. As with `node:http`, it is emitted as `'upgrade'`
-   * on {@link raw}, whose own listener hands it to the app (websocket routes); code that brings its own
-   * websocket server can replace that listener, as it would on an `http.Server`.
+   * @internal The socket leaves HTTP. As with `node:http`, an `Upgrade` request is emitted as `'upgrade'` on
+   * {@link raw}, whose own listener hands it to the app (websocket routes); code that brings its own websocket
+   * server can replace that listener, as it would on an `http.Server`. A `CONNECT` request is emitted as
+   * `'connect'` for code that tunnels on purpose; with no listener it is refused with 501 and the socket closed,
+   * and nothing after it is read as HTTP.
    */
   upgrade(head: RequestHead, socket: Socket, rest: Buffer): void {
+    const event = head.method === 'CONNECT' ? 'connect' : 'upgrade'
+    if (event === 'connect' && this.raw.listenerCount('connect') === 0) {
+      lingeringClose(socket, refusal(501), this.timeouts.send)
+      return
+    }
     // Neither flowing nor paused: whoever takes the socket starts reading when it adds its own listener.
     ;(socket as { readableFlowing: boolean | null }).readableFlowing = null
     const req: UpgradeRequest = {
@@ -121,7 +142,7 @@ export class Http1Server implements ConnectionHost {
       httpVersionMinor: head.minor,
       socket,
     }
-    if (!this.raw.emit('upgrade', req, socket, rest)) socket.destroy()
+    if (!this.raw.emit(event, req, socket, rest)) socket.destroy()
   }
 
   #upgradeToApp(req: UpgradeRequest, socket: Socket, rest: Buffer): void {
@@ -132,10 +153,9 @@ export class Http1Server implements ConnectionHost {
     this.#app.handle(upgradeEntry, raw, method, url, headers, websocket ? WS_METHOD : method)
   }
 
-  /** @internal Answers a request that could not be read (problem+json, as every Brisk error) and closes. */
-  reject(socket: Socket, error: HeadError): void {
-    socket.end(refusal(error.status))
-    socket.setTimeout(5000, () => socket.destroy())
+  /** @internal The answer to a request that could not be read: problem+json, as every Brisk error. */
+  refusal(error: HeadError): string {
+    return refusal(error.status)
   }
 
   /** @internal */

@@ -46,12 +46,12 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 const injectEntry: Entry<Raw, BriskResponse> = {
-  async readBody(raw, limit) {
+  async readBody(raw, { bodyLimit: limit }) {
     const body = raw.body ?? new Uint8Array(0)
     if (body.byteLength > limit) throw new PayloadTooLarge(limit)
     return body
   },
-  async *bodyStream(raw, limit) {
+  async *bodyStream(raw, { bodyLimit: limit }) {
     if (raw.body === null) return
     if (raw.body.byteLength > limit) throw new PayloadTooLarge(limit)
     yield raw.body

@@ -23,16 +23,24 @@ export const LINGER = 2_000
  * @example
  * lingeringClose(socket, refusal(400), app.config.sendTimeout)
  */
-export function lingeringClose(socket: Duplex, answer: string | Uint8Array | undefined, sendTimeout: number): void {
+export function lingeringClose(
+  socket: Duplex,
+  answer: string | Uint8Array | undefined,
+  sendTimeout: number,
+): void {
   if (socket.destroyed) return
+  const timed = socket as Partial<Socket>
   // An inactivity timeout would be reset by every byte the client sends: the bounds below replace it.
-  ;(socket as Socket).setTimeout?.(0)
+  timed.setTimeout?.(0)
   socket.on('error', destroy)
   socket.resume() // flowing with no 'data' listener: the client's bytes are read and dropped
   const stall = new SendWatch()
-  const watch = setInterval(() => {
-    if (stall.stalled(socket, Date.now(), sendTimeout)) socket.destroy()
-  }, Math.max(25, Math.min(1_000, sendTimeout >> 2)))
+  const watch = setInterval(
+    () => {
+      if (stall.stalled(socket, Date.now(), sendTimeout)) socket.destroy()
+    },
+    Math.max(25, Math.min(1_000, sendTimeout >> 2)),
+  )
   watch.unref()
   let linger: ReturnType<typeof setTimeout> | undefined
   socket.once('finish', () => {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import { concatChunks, type Entry } from './adapter'
+import { type BodyLimits, concatChunks, type Entry } from './adapter'
 import { BadRequest, PayloadTooLarge } from './errors'
 import type { BriskRequest } from './request'
 import { BriskResponse, contentTypes, fromWebResponse } from './response'
@@ -19,7 +19,7 @@ function tooLargeByLength(req: IncomingMessage, limit: number): boolean {
   return length !== undefined && Number(length) > limit
 }
 
-function readBody(res: Res, limit: number): Promise<Uint8Array> {
+function readBody(res: Res, { bodyLimit: limit }: BodyLimits): Promise<Uint8Array> {
   const req = res.req
   if (tooLargeByLength(req, limit)) return Promise.reject(new PayloadTooLarge(limit))
   if (req.readableEnded) return Promise.resolve(new Uint8Array(0))
@@ -58,7 +58,7 @@ function readBody(res: Res, limit: number): Promise<Uint8Array> {
   })
 }
 
-async function* bodyStream(res: Res, limit: number): AsyncIterable<Uint8Array> {
+async function* bodyStream(res: Res, { bodyLimit: limit }: BodyLimits): AsyncIterable<Uint8Array> {
   const req = res.req
   if (tooLargeByLength(req, limit)) throw new PayloadTooLarge(limit)
   let total = 0

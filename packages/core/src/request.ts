@@ -2,7 +2,7 @@
  * The request a handler sees. Everything that costs something (query, cookies, body, id, ctx) is parsed on
  * first read and cached, so a handler pays only for what it uses.
  */
-import type { RequestAdapter } from './adapter'
+import type { BodyLimits, RequestAdapter } from './adapter'
 import { isJSONType, mediaType, parseJSON, parseQuery } from './body-parse'
 import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
@@ -21,10 +21,9 @@ export interface RequestHost {
   newCtx(): object
 }
 
-/** The per-route facts a request reads: its body limit and what it is. */
-export interface RequestRoute {
+/** The per-route facts a request reads: its body limits and what it is. */
+export interface RequestRoute extends BodyLimits {
   readonly info: RouteInfo | null
-  readonly bodyLimit: number
   readonly multipart: ResolvedMultipartLimits
 }
 
@@ -149,7 +148,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
 
   /** The raw body, read once (413 past the route's body limit). @example const raw = await req.bytes() */
   bytes(): Promise<Uint8Array> {
-    return (this.#bytes ??= this.#adapter.readBody(this.#raw, this.#route.bodyLimit))
+    return (this.#bytes ??= this.#adapter.readBody(this.#raw, this.#route))
   }
 
   /** The body as UTF-8 text. @example const csv = await req.text() */
@@ -257,7 +256,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
    * for await (const chunk of req.stream()) hash.update(chunk)
    */
   stream(): AsyncIterable<Uint8Array> {
-    return this.#adapter.bodyStream(this.#raw, this.#route.bodyLimit)
+    return this.#adapter.bodyStream(this.#raw, this.#route)
   }
 }
 

@@ -19,6 +19,12 @@ export interface RouteOptions {
   name?: string
   /** Body limit in bytes or as `'64kb'`. @default the app's `bodyLimit` (1 MiB) */
   bodyLimit?: number | string
+  /**
+   * Milliseconds the whole request, body included, may take to arrive on Brisk's own server; past it, 408.
+   * Raise it on upload routes that take large bodies from slow clients; 0 turns it off for the route.
+   * @default the app's `requestTimeout` (30 s)
+   */
+  requestTimeout?: number
   /** Whether a trailing slash must match exactly. @default the blueprint's, group's, or app's setting */
   strictSlashes?: boolean
   /** Mounts the route under `/v{version}`. */

@@ -1,7 +1,7 @@
 /**
  * The Web-standard entry behind `app.fetch`: a `Request` in, a `Response` out, on any runtime.
  */
-import { concatChunks, type Entry } from './adapter'
+import { type BodyLimits, concatChunks, type Entry } from './adapter'
 import type { Brisk } from './app'
 import { responseFor } from './chain'
 import { PayloadTooLarge } from './errors'
@@ -9,7 +9,7 @@ import type { BriskRequest } from './request'
 import type { BriskResponse } from './response'
 import type { Fallback } from './route-plan'
 
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+async function readBody(request: Request, { bodyLimit: limit }: BodyLimits): Promise<Uint8Array> {
   const length = request.headers.get('content-length')
   if (length !== null && Number(length) > limit) throw new PayloadTooLarge(limit)
   // With a declared length under the limit, the runtime's own reader is far cheaper than a chunk loop here
@@ -31,7 +31,7 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   return concatChunks(chunks, total)
 }
 
-async function* bodyStream(request: Request, limit: number): AsyncIterable<Uint8Array> {
+async function* bodyStream(request: Request, { bodyLimit: limit }: BodyLimits): AsyncIterable<Uint8Array> {
   if (request.body === null) return
   let total = 0
   for await (const chunk of iterate(request.body)) {

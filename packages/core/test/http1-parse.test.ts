@@ -54,8 +54,15 @@ describe('parseHead: the request line', () => {
     )
   })
 
-  it('keeps obs-text (bytes 0x80-0xff) in the target, read as latin1', () => {
-    expect(parseHead(head('GET /caf\xe9 HTTP/1.1', 'Host: x')).url).toBe('/caf\xe9')
+  it.each(['/caf\xe9', '/\x80', '/a?q=\xff', '/\xa0'])(
+    'refuses a byte past 0x7f in the target (%j) with 400, as RFC 9112 and node do',
+    (target) => {
+      expect(refusal(head(`GET ${target} HTTP/1.1`, 'Host: x')).status).toBe(400)
+    },
+  )
+
+  it('takes the same target percent-encoded', () => {
+    expect(parseHead(head('GET /caf%C3%A9 HTTP/1.1', 'Host: x')).url).toBe('/caf%C3%A9')
   })
 
   it.each([
@@ -404,6 +411,12 @@ describe('parseHead: connection options', () => {
     ['HTTP/1.0', ['Connection: foo,  keep-alive '], true],
     ['HTTP/1.0', ['Connection: keep-alive, close'], false],
     ['HTTP/1.0', ['Connection: keep-alives'], false],
+    // Optional whitespace is SP and HTAB only: a token wrapped in NBSP (0xA0) or other spaces is another token.
+    ['HTTP/1.1', ['Connection: close\xa0'], true],
+    ['HTTP/1.1', ['Connection: \xa0close'], true],
+    ['HTTP/1.1', ['Connection: keep-alive,\tclose'], false],
+    ['HTTP/1.0', ['Connection: keep-alive\xa0'], false],
+    ['HTTP/1.0', ['Connection: \u2003keep-alive'], false],
   ] as const)('%s with %j: keepAlive is %s', (version, fields, keepAlive) => {
     expect(parseHead(head(`GET / ${version}`, 'Host: x', ...fields)).keepAlive).toBe(keepAlive)
   })
@@ -416,6 +429,15 @@ describe('parseHead: connection options', () => {
     [['Upgrade: websocket'], false],
     [['Connection: keep-alive', 'Upgrade: websocket'], false],
     [['Connection: upgrades', 'Upgrade: websocket'], false],
+    [['Connection: upgrade\xa0', 'Upgrade: websocket'], false],
+    [['Connection: upgrade', 'Upgrade: h2c, websocket'], true],
+    [['Connection: upgrade', 'Upgrade: HTTP/2.0'], true],
+    // An upgrade needs a protocol to switch to: an empty or malformed Upgrade is an ordinary request.
+    [['Connection: upgrade', 'Upgrade:'], false],
+    [['Connection: upgrade', 'Upgrade:   '], false],
+    [['Connection: upgrade', 'Upgrade: ,'], false],
+    [['Connection: upgrade', 'Upgrade: web socket'], false],
+    [['Connection: upgrade', 'Upgrade: a/b/c'], false],
     [[], false],
   ])('with %j: upgrade is %s', (fields, upgrade) => {
     expect(parseHead(get11(...fields)).upgrade).toBe(upgrade)
