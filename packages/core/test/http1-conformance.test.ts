@@ -2,12 +2,15 @@
  * A differential test of Brisk's own HTTP/1.1 server against node:http, over real sockets: one app, served by
  * each, gets the same raw bytes (well-formed requests, edge cases and every request-smuggling vector we know
  * of), and the two must answer alike. Where they legitimately differ (both refuse, with different codes; or
- * Brisk refuses what node lets through), the case says which and why. Then a few Brisk-only checks of
- * pipelining, unread bodies, HEAD and `Connection: close`.
+ * Brisk refuses what node lets through), the case says which and why. Beside the answers, each server records
+ * what its handlers were given (method, request-target and body bytes, in order), and the two records must
+ * match too: a server that answers alike but hands the app another target or other body bytes is caught. Then
+ * a few Brisk-only checks of pipelining, unread bodies, HEAD and `Connection: close`.
  */
+import { createHash } from 'node:crypto'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Brisk } from '../src/index'
+import { Brisk, type BriskRequest } from '../src/index'
 import { silent } from './_helpers'
 
 const SERVERS = ['brisk', 'node'] as const
@@ -123,17 +126,19 @@ interface Awaited {
  * Opens a connection to `port`, performs `steps`, and collects what comes back until the server closes the
  * connection, or (unless `until.close`) `until.finals` final responses have arrived and the socket has then
  * stayed quiet for {@link QUIET} ms; never longer than {@link TOTAL}. Waiting for what is expected, rather than
- * for a fixed quiet time alone, keeps the result the same on a loaded machine.
+ * for a fixed quiet time alone, keeps the result the same on a loaded machine. `localAddress` is the loopback
+ * address the connection comes from, which tells the handlers which case a request belongs to.
  */
 function converse(
   port: number,
   steps: readonly Step[],
   heads: readonly boolean[] = [],
   until: Awaited = {},
+  localAddress?: string,
 ): Promise<Outcome> {
   const finals = until.finals ?? 1
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
+    const socket = connect({ port, host: '127.0.0.1', localAddress })
     let text = ''
     let closed = false
     let writing = true
@@ -210,6 +215,28 @@ interface Case {
   smuggle?: boolean
   /** The first request is a HEAD: its response has no body. */
   head?: boolean
+  /**
+   * What node's handlers were given (see {@link received}), where it legitimately differs from Brisk's (the
+   * case says why); Brisk's is then `received`. Without it, both servers must hand their handlers the same.
+   */
+  nodeReceived?: string[]
+  /** What Brisk's handlers were given, where `nodeReceived` says node's differs. @default [] */
+  received?: string[]
+}
+
+/**
+ * One request as a handler got it: method, request-target, and the body the handler read as
+ * `<length>:<sha-256 prefix>` (`-` when it read none; `error <status>` when reading it failed).
+ *
+ * @example
+ * received('POST', '/echo', 'hello') // 'POST /echo 5:2cf24dba5fb0a30e'
+ */
+function received(method: string, target: string, body?: string): string {
+  return `${method} ${target} ${body === undefined ? '-' : digest(Buffer.from(body, 'latin1'))}`
+}
+
+function digest(bytes: Uint8Array): string {
+  return `${bytes.byteLength}:${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`
 }
 
 const echo = (lines: string, body = ''): string => `POST /echo HTTP/1.1\r\n${H}${lines}\r\n${body}`
@@ -223,6 +250,14 @@ const afterContinue = (body: string): Step[] => [
   { until: '100 Continue\r\n\r\n' },
   body,
 ]
+
+/**
+ * What node's handler gets for a request whose framing is bad from its first body byte (a transfer coding
+ * other than chunked, bad chunk framing in the same write as the head): llhttp hands node the head, the
+ * handler runs, and then its body read fails with a 400. Brisk refuses the whole request before any handler
+ * runs, since it already knows the body cannot be read.
+ */
+const BODY_REFUSED = 'POST /echo error 400'
 
 const CASES: Case[] = [
   // Well-formed requests: both answer alike.
@@ -251,6 +286,8 @@ const CASES: Case[] = [
     // A tab is optional whitespace around a field value (RFC 9110 §5.5), which Brisk trims as it trims a space;
     // llhttp refuses it. Brisk reads the same framing a space would give, so no byte is read two ways.
     node: 400,
+    received: [received('POST', '/echo', 'hello')],
+    nodeReceived: [BODY_REFUSED], // node's handler runs, then the body it reads is refused
   },
   { name: 'HTTP/1.0 closes by default', send: 'GET / HTTP/1.0\r\n\r\n', status: 200, closed: true },
   { name: 'HTTP/1.0 with keep-alive', send: 'GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', status: 200 },
@@ -327,6 +364,7 @@ const CASES: Case[] = [
     // only; it refuses, as RFC 9112 §2.3 allows. Stricter on purpose.
     node: 200,
     nodeClosed: true,
+    nodeReceived: [received('GET', '/')],
   },
   {
     name: 'HTTP/2.0 on an HTTP/1 connection',
@@ -336,6 +374,7 @@ const CASES: Case[] = [
     // Not Supported (RFC 9110 §15.6.6). Stricter on purpose.
     node: 200,
     nodeClosed: true,
+    nodeReceived: [received('GET', '/')],
   },
   // node: a parse error (400); Brisk: a well-formed version it does not serve (505). Both refuse.
   { name: 'HTTP/1.2', send: `GET / HTTP/1.2\r\n${H}\r\n`, status: 505, node: 400 },
@@ -348,6 +387,8 @@ const CASES: Case[] = [
     // fixed list of methods and refuses the rest with 400. Both refuse.
     node: 400,
     closed: false,
+    received: [received('FROB', '/')],
+    nodeReceived: [],
   },
   { name: 'missing Host on HTTP/1.1', send: 'GET / HTTP/1.1\r\n\r\n', status: 400 },
   {
@@ -357,6 +398,7 @@ const CASES: Case[] = [
     // RFC 9112 §3.2: a server MUST answer 400 to more than one Host; node keeps the first. Brisk is right.
     node: 200,
     nodeClosed: false,
+    nodeReceived: [received('GET', '/')],
   },
   { name: 'a space before the colon', send: `GET / HTTP/1.1\r\n${H}X-A : 1\r\n\r\n`, status: 400 },
   { name: 'an empty field name', send: `GET / HTTP/1.1\r\n${H}: 1\r\n\r\n`, status: 400 },
@@ -388,12 +430,54 @@ const CASES: Case[] = [
     // Brisk takes at most 200 fields (no browser sends more than about 40); node takes 2000. Stricter on purpose.
     node: 200,
     nodeClosed: false,
+    nodeReceived: [received('GET', '/')],
   },
   {
     name: 'Expect other than 100-continue',
     send: `GET / HTTP/1.1\r\n${H}Expect: 200-ok\r\n\r\n`,
     status: 417,
     nodeClosed: false, // node keeps the connection after its 417; Brisk closes after every refusal
+  },
+
+  // Bytes a lax parser reads as something they are not.
+  // RFC 9112 §3.2: a request-target is ASCII; a byte past 0x7F may only travel percent-encoded. Both refuse.
+  { name: 'obs-text (0xE9) in the target', send: `GET /caf\xe9 HTTP/1.1\r\n${H}\r\n`, status: 400 },
+  { name: '0x80 in the target', send: `GET /\x80 HTTP/1.1\r\n${H}\r\n`, status: 400 },
+  { name: '0xFF in the query', send: `GET /?q=\xff HTTP/1.1\r\n${H}\r\n`, status: 400 },
+  // A Connection option is a token, trimmed of SP and HTAB only (RFC 9110 §5.6.3): "close" followed by a
+  // no-break space (0xA0) is another option, so the connection stays open, as with node.
+  {
+    name: 'Connection: close + NBSP is not close',
+    send: `GET / HTTP/1.1\r\n${H}Connection: close\xa0\r\n\r\n${GET}`,
+    status: 200,
+    all: [200, 200],
+  },
+  {
+    name: 'Connection: keep-alive + NBSP on HTTP/1.0 is not keep-alive',
+    send: 'GET / HTTP/1.0\r\nConnection: keep-alive\xa0\r\n\r\n',
+    status: 200,
+    closed: true,
+  },
+  {
+    name: 'Connection: NBSP + keep-alive on HTTP/1.0 is not keep-alive',
+    send: 'GET / HTTP/1.0\r\nConnection: \xa0keep-alive\r\n\r\n',
+    status: 200,
+    closed: true,
+  },
+  {
+    name: 'an empty Upgrade with Connection: upgrade is an ordinary request, body and all',
+    send: echo('Connection: upgrade\r\nUpgrade:\r\nContent-Length: 5\r\n', 'hello'),
+    status: 200,
+  },
+  {
+    name: 'CONNECT, then a request on the same bytes',
+    send: `CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n${SMUGGLED}`,
+    status: 501,
+    // Brisk is no proxy: it refuses CONNECT (RFC 9110 §9.3.6) and closes, so what follows is never read as a
+    // request. node hands CONNECT to a 'connect' listener and, with none, destroys the socket unanswered.
+    node: null,
+    nodeClosed: true,
+    smuggle: true,
   },
 
   // Smuggling vectors: both refuse, and Brisk never answers the hidden request.
@@ -468,6 +552,7 @@ const CASES: Case[] = [
     status: 501,
     node: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'Transfer-Encoding: chunked, gzip',
@@ -482,6 +567,7 @@ const CASES: Case[] = [
     status: 501,
     node: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'Transfer-Encoding: gzip',
@@ -489,6 +575,7 @@ const CASES: Case[] = [
     status: 501,
     node: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'Transfer-Encoding: gzip, chunked',
@@ -500,6 +587,7 @@ const CASES: Case[] = [
     node: 200,
     nodeClosed: false,
     smuggle: true,
+    nodeReceived: [received('POST', '/echo', ''), received('GET', '/smuggled')],
   },
   {
     name: 'two Transfer-Encoding: chunked fields',
@@ -514,6 +602,8 @@ const CASES: Case[] = [
     send: `POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${SMUGGLED}`,
     status: 400,
     smuggle: true,
+    // node reads the request as a POST without a body, hands it to its handler, and refuses what follows.
+    nodeReceived: [received('POST', '/echo', '')],
   },
   // Bad chunked framing, in the same write as the head and (the handler already reading) after it.
   {
@@ -521,6 +611,7 @@ const CASES: Case[] = [
     send: te('chunked', `zz\r\nhello\r\n0\r\n\r\n${SMUGGLED}`),
     status: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'a chunk size that is not hex, after the 100 Continue',
@@ -534,12 +625,14 @@ const CASES: Case[] = [
     send: te('chunked', `0x5\r\nhello\r\n0\r\n\r\n${SMUGGLED}`),
     status: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'a chunk size that overflows',
     send: te('chunked', `fffffffffffffffff0\r\nhello\r\n0\r\n\r\n${SMUGGLED}`),
     status: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'a chunk size that overflows, after the 100 Continue',
@@ -553,6 +646,7 @@ const CASES: Case[] = [
     send: te('chunked', `2\r\nhello\r\n0\r\n\r\n${SMUGGLED}`),
     status: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'chunk data longer than its size, after the 100 Continue',
@@ -566,30 +660,82 @@ const CASES: Case[] = [
     send: te('chunked', `5\nhello\r\n0\r\n\r\n${SMUGGLED}`),
     status: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
   {
     name: 'a control character in a chunk extension',
     send: te('chunked', `5;a=\x01\r\nhello\r\n0\r\n\r\n${SMUGGLED}`),
     status: 400,
     smuggle: true,
+    nodeReceived: [BODY_REFUSED],
   },
 ]
 
-/** Every server's handle to the app, and the smuggled requests each one answered. */
-const servers = {} as Record<ServerKind, { app: Brisk; port: number; smuggled: string[] }>
-const outcomes = new Map<string, Record<ServerKind, Outcome>>()
+/**
+ * Every server's handle to the app, the smuggled requests each one answered, and what its handlers were given,
+ * by the address the connection came from (see {@link sourceOf}).
+ */
+const servers = {} as Record<
+  ServerKind,
+  { app: Brisk; port: number; smuggled: string[]; got: Map<string | undefined, string[]> }
+>
+const outcomes = new Map<string, Record<ServerKind, Outcome & { received: string[] }>>()
+/** Whether each case connects from its own loopback address (see {@link sourceOf}). */
+let aliased = false
 
 function steps(send: string | Step[]): Step[] {
   return typeof send === 'string' ? [send] : send
 }
 
+/**
+ * The loopback address case `i` connects from, so handlers know which case a request belongs to; Linux routes
+ * all of 127.0.0.0/8 to the loopback interface. Where only 127.0.0.1 exists (macOS), `undefined`: the cases
+ * then run one at a time.
+ */
+function sourceOf(i: number, aliases: boolean): string | undefined {
+  return aliases ? `127.0.${2 + Math.floor(i / 250)}.${1 + (i % 250)}` : undefined
+}
+
+/** Whether a connection can come from a loopback address other than 127.0.0.1. */
+async function loopbackAliases(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1', localAddress: '127.0.2.1' })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
 beforeAll(async () => {
   for (const server of SERVERS) {
     const smuggled: string[] = []
+    const got = new Map<string | undefined, string[]>()
+    const bodies = new WeakMap<object, { index: number; list: string[] }>()
     // A short shutdownTimeout: a connection left hanging by a failing case must not hold afterAll.
     const app = new Brisk({ logger: silent, server, keepAliveTimeout: 60_000, shutdownTimeout: 300 })
+    // Every request that reaches the app, 404s and 405s included, in the order the handlers see them.
+    app.onRequest((req) => {
+      const key = aliased ? req.ip : undefined
+      let list = got.get(key)
+      if (list === undefined) got.set(key, (list = []))
+      bodies.set(req, { index: list.length, list })
+      list.push(received(req.method, req.url))
+    })
+    const readInto = async (req: BriskRequest): Promise<Uint8Array> => {
+      const entry = bodies.get(req)!
+      try {
+        const bytes = await req.bytes()
+        entry.list[entry.index] = `${req.method} ${req.url} ${digest(bytes)}`
+        return bytes
+      } catch (error) {
+        entry.list[entry.index] = `${req.method} ${req.url} error ${(error as { status?: number }).status}`
+        throw error
+      }
+    }
     app.get('/', () => 'hello')
-    app.post('/echo', async (req) => ({ length: (await req.bytes()).byteLength }))
+    app.post('/echo', async (req) => ({ length: (await readInto(req)).byteLength }))
     app.post('/ignore', () => 'ignored')
     app.get('/order/:n', (req) => `order ${req.params.n}`)
     app.get('/slow', async () => {
@@ -600,27 +746,37 @@ beforeAll(async () => {
       smuggled.push(req.url)
       return 'SMUGGLED'
     })
-    const { port } = await app.listen({ port: 0 })
-    servers[server] = { app, port, smuggled }
+    const { port } = await app.listen({ port: 0, signals: false })
+    servers[server] = { app, port, smuggled, got }
   }
-  await Promise.all(
-    CASES.map(async (c) => {
-      const heads = c.head ? [true] : []
-      const [brisk, node] = await Promise.all(
-        SERVERS.map((server) => converse(servers[server].port, steps(c.send), heads, awaited(c, server))),
-      )
-      outcomes.set(c.name, { brisk: brisk!, node: node! })
-    }),
-  )
+  aliased = await loopbackAliases(servers.brisk.port)
+  const run = async (c: Case, i: number): Promise<void> => {
+    const heads = c.head ? [true] : []
+    const from = sourceOf(i, aliased)
+    const [brisk, node] = await Promise.all(
+      SERVERS.map((server) => converse(servers[server].port, steps(c.send), heads, awaited(c, server), from)),
+    )
+    const of = (server: ServerKind): string[] => {
+      const list = servers[server].got.get(from) ?? []
+      servers[server].got.delete(from)
+      return list
+    }
+    outcomes.set(c.name, {
+      brisk: { ...brisk!, received: of('brisk') },
+      node: { ...node!, received: of('node') },
+    })
+  }
+  if (aliased) await Promise.all(CASES.map(run))
+  else for (const [i, c] of CASES.entries()) await run(c, i)
   if (process.env.HTTP1_CONFORMANCE_DEBUG) {
     for (const c of CASES) {
       const o = outcomes.get(c.name)!
       console.log(
-        `${c.name.padEnd(60)} brisk ${JSON.stringify(o.brisk.statuses)} ${o.brisk.closed ? 'closed' : 'open'}${o.brisk.rest ? ` rest=${JSON.stringify(o.brisk.rest.slice(0, 60))}` : ''}  node ${JSON.stringify(o.node.statuses)} ${o.node.closed ? 'closed' : 'open'}${o.node.rest ? ` rest=${JSON.stringify(o.node.rest.slice(0, 60))}` : ''}`,
+        `${c.name.padEnd(60)} brisk ${JSON.stringify(o.brisk.statuses)} ${o.brisk.closed ? 'closed' : 'open'}${o.brisk.rest ? ` rest=${JSON.stringify(o.brisk.rest.slice(0, 60))}` : ''} ${JSON.stringify(o.brisk.received)}  node ${JSON.stringify(o.node.statuses)} ${o.node.closed ? 'closed' : 'open'}${o.node.rest ? ` rest=${JSON.stringify(o.node.rest.slice(0, 60))}` : ''} ${JSON.stringify(o.node.received)}`,
       )
     }
   }
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await Promise.all(SERVERS.map((server) => servers[server]?.app.close()))
@@ -677,6 +833,12 @@ describe('Brisk and node:http answer the same raw requests alike', () => {
         'Brisk answered one request only',
       ).toHaveLength(1)
       expect(brisk.responses.some((r) => r.body === 'SMUGGLED')).toBe(false)
+    }
+    if (c.nodeReceived === undefined) {
+      expect(brisk.received, "Brisk's handlers were given what node's were").toEqual(node.received)
+    } else {
+      expect(brisk.received, "what Brisk's handlers were given").toEqual(c.received ?? [])
+      expect(node.received, "what node's handlers were given").toEqual(c.nodeReceived)
     }
   })
 
