@@ -1,15 +1,16 @@
 /**
  * The client's cookie jar: stores what responses set and sends back what a browser would, by domain, path,
- * expiry and `Secure` (RFC 6265 §5.3 and §5.4). It has no public-suffix list; a `Domain` without a dot is
- * refused unless it is the host itself, which keeps `Domain=com` out the way that list would.
+ * expiry and `Secure` (RFC 6265 §5.3 and §5.4). Where it deliberately differs from RFC 6265 or from the
+ * http-state suite, the README says so.
  * https://www.rfc-editor.org/rfc/rfc6265#section-5.3
  */
-import { decode, parseSetCookie, type SetCookie } from './set-cookie'
+import { cookieDomain, defaultPath, domainMatch, pathMatch } from './cookie-match'
+import { parseSetCookie, readValue, type SetCookie } from './set-cookie'
 
 /** A cookie in the jar. */
 export interface JarCookie {
   readonly name: string
-  /** The value, percent-decoded. */
+  /** The value as the server reads it: without surrounding double quotes, percent-decoded. */
   readonly value: string
   /** The host (host-only cookie) or domain it is sent to. */
   readonly domain: string
@@ -20,7 +21,7 @@ export interface JarCookie {
   readonly expires: Date | undefined
   readonly secure: boolean
   readonly httpOnly: boolean
-  readonly sameSite: string | undefined
+  readonly sameSite: 'Strict' | 'Lax' | 'None' | undefined
 }
 
 /** Options of {@link CookieJar.set}. */
@@ -30,17 +31,19 @@ export interface CookieSetOptions {
   /** @default '/' */
   path?: string
   expires?: Date
-  /** Seconds from now; 0 or less deletes it. */
+  /** Seconds from now; 0 or less deletes it. Wins over `expires`. */
   maxAge?: number
   /** Only sent when the origin is `https`. @default false */
   secure?: boolean
   /** @default false */
   httpOnly?: boolean
+  /** `'None'` requires `secure: true`, as browsers do. */
   sameSite?: 'Strict' | 'Lax' | 'None'
 }
 
 interface Stored {
   name: string
+  /** The value as received, double quotes included: what is sent back. */
   raw: string
   domain: string
   hostOnly: boolean
@@ -48,7 +51,7 @@ interface Stored {
   expires: number | undefined
   secure: boolean
   httpOnly: boolean
-  sameSite: string | undefined
+  sameSite: 'Strict' | 'Lax' | 'None' | undefined
   /** Creation order. */
   created: number
 }
@@ -59,7 +62,8 @@ interface Target {
   readonly secure: boolean
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
+/** The last instant a `Date` can hold; a longer `Max-Age` is cut to it (RFC 6265 §5.2.1 allows it). */
+const LATEST = 8.64e15
 
 /**
  * Cookies kept across requests. Each client has one (`client.cookies`); clients made with `withHeaders`
@@ -142,7 +146,8 @@ export class CookieJar {
 
   /**
    * Puts a cookie in the jar as the origin would have set it. The value is percent-encoded the way
-   * `@brisk/core` encodes cookie values, so the server reads back exactly `value`.
+   * `@brisk/core` encodes cookie values, so the server reads back exactly `value`. Throws a `TypeError` on
+   * an invalid name and on `sameSite: 'None'` without `secure`, a cookie browsers refuse.
    *
    * @example
    * client.cookies.set('theme', 'dark')
@@ -151,6 +156,9 @@ export class CookieJar {
   set(name: string, value: string, options: CookieSetOptions = {}): void {
     if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
       throw new TypeError(`cookies.set(): ${JSON.stringify(name)} is not a valid cookie name`)
+    }
+    if (options.sameSite === 'None' && options.secure !== true) {
+      throw new TypeError(`cookies.set(): cookie "${name}" has sameSite 'None', which requires secure: true`)
     }
     const host = new URL(this.origin).hostname
     const domain = options.domain?.replace(/^\./, '').toLowerCase()
@@ -215,21 +223,15 @@ export class CookieJar {
   }
 
   #receive(cookie: SetCookie, target: Target): void {
-    let domain = target.host
-    let hostOnly = true
-    if (cookie.domain !== undefined) {
-      const d = cookie.domain
-      if (isIp(target.host) ? d !== target.host : !domainMatch(target.host, d)) return
-      // Stands in for the public-suffix check: a dotless Domain other than the host itself is a TLD.
-      if (!d.includes('.') && d !== target.host) return
-      domain = d
-      hostOnly = false
-    }
+    const where = cookieDomain(target.host, cookie.domain)
+    if (where === null) return
+    // RFC 6265bis §5.7: browsers refuse SameSite=None without Secure.
+    if (cookie.sameSite === 'None' && !cookie.secure) return
     this.#put({
       name: cookie.name,
       raw: cookie.rawValue,
-      domain,
-      hostOnly,
+      domain: where.domain,
+      hostOnly: where.hostOnly,
       path: cookie.path ?? defaultPath(target.path),
       expires: expiry(cookie.maxAge, cookie.expires, Date.now()),
       secure: cookie.secure,
@@ -275,33 +277,10 @@ export class CookieJar {
 }
 
 function expiry(maxAge: number | undefined, expires: Date | undefined, now: number): number | undefined {
-  // Max-Age wins over Expires (§5.3 step 3); 0 or less means "already expired".
-  if (maxAge !== undefined) return maxAge <= 0 ? 0 : now + maxAge * 1000
+  // Max-Age wins over Expires (§5.3 step 3); 0 or less means "already expired" (§5.2.2).
+  if (maxAge !== undefined) return maxAge <= 0 ? 0 : Math.min(now + maxAge * 1000, LATEST)
   if (expires !== undefined) return expires.getTime()
   return undefined
-}
-
-function isIp(host: string): boolean {
-  return IPV4.test(host) || host.startsWith('[')
-}
-
-/** RFC 6265 §5.1.3. */
-function domainMatch(host: string, domain: string): boolean {
-  return host === domain || (host.endsWith(`.${domain}`) && !isIp(host))
-}
-
-/** RFC 6265 §5.1.4: the directory of the request path. */
-function defaultPath(path: string): string {
-  if (!path.startsWith('/')) return '/'
-  const last = path.lastIndexOf('/')
-  return last === 0 ? '/' : path.slice(0, last)
-}
-
-/** RFC 6265 §5.1.4: `/docs` matches `/docs`, `/docs/` and `/docs/x`, not `/docsx`. */
-function pathMatch(requestPath: string, cookiePath: string): boolean {
-  if (requestPath === cookiePath) return true
-  if (!requestPath.startsWith(cookiePath)) return false
-  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/'
 }
 
 function byPathThenAge(a: Stored, b: Stored): number {
@@ -311,7 +290,7 @@ function byPathThenAge(a: Stored, b: Stored): number {
 function publicCookie(c: Stored): JarCookie {
   return {
     name: c.name,
-    value: decode(c.raw),
+    value: readValue(c.raw),
     domain: c.domain,
     hostOnly: c.hostOnly,
     path: c.path,

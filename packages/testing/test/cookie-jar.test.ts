@@ -17,6 +17,20 @@ function cookieApp(): Brisk {
   return app
 }
 
+/** Runs `fn` with the process in another time zone (Node reads TZ again when it changes). */
+function inZone(zone: string, fn: () => void): void {
+  const before = process.env.TZ
+  process.env.TZ = zone
+  try {
+    // Proves the zone took effect, so a test that passes here would not pass by being in UTC.
+    expect(new Date(2037, 0, 1).getTimezoneOffset()).not.toBe(0)
+    fn()
+  } finally {
+    if (before === undefined) delete process.env.TZ
+    else process.env.TZ = before
+  }
+}
+
 const open: TestClient[] = []
 afterEach(async () => {
   vi.useRealTimers()
@@ -101,10 +115,21 @@ describe.each(modes)('the cookie jar in %s mode', (mode) => {
     expect((await c.get('/')).json()).toEqual({})
   })
 
-  it('treats localhost as a host that may name itself in Domain', async () => {
+  it('treats localhost as a host that may name itself in Domain, making a host-only cookie', async () => {
     const c = client()
     await set(c, 'local=1; Domain=localhost')
     expect((await c.get('/')).json()).toEqual({ local: '1' })
+    expect(c.cookies.getAll()[0]).toMatchObject({ domain: 'localhost', hostOnly: true })
+    expect((await c.get('/', { headers: { host: 'api.localhost' } })).json()).toEqual({})
+  })
+
+  it('sends a quoted value back with its quotes, and the server reads it without them', async () => {
+    const c = client()
+    await set(c, 'q="bar"', 'spaced="a b"')
+    const res = await c.get('/')
+    expect(res.request.headers.cookie).toBe('q="bar"; spaced="a b"')
+    expect(res.json()).toEqual({ q: 'bar', spaced: 'a b' })
+    expect(c.cookies.get('q')).toBe('bar')
   })
 
   it('drops a cookie once its Max-Age has passed', async () => {
@@ -193,7 +218,7 @@ describe('parseSetCookie()', () => {
     expect(cookie).toEqual({
       name: 'sid',
       value: 'abc d',
-      rawValue: 'abc%20d',
+      rawValue: '"abc%20d"',
       domain: 'example.com',
       path: '/app',
       expires: new Date('2037-10-21T07:28:00Z'),
@@ -223,6 +248,61 @@ describe('parseSetCookie()', () => {
 
   it('keeps a malformed escape as it is', () => {
     expect(parseSetCookie('a=%E0%A4%A')?.value).toBe('%E0%A4%A')
+  })
+
+  it('reads Expires with the RFC 6265 date algorithm: offsets are not applied', () => {
+    const at = (date: string) => parseSetCookie(`a=1; Expires=${date}`)?.expires?.toISOString()
+    expect(at('Sat, 15-Apr-17 21:01:22 GMT-0400')).toBe('2017-04-15T21:01:22.000Z')
+    expect(at('Wed, 21 Oct 2037 07:28:00 +0200')).toBe('2037-10-21T07:28:00.000Z')
+    expect(at('Thu, 31 Feb 2030 00:00:00 GMT')).toBeUndefined()
+  })
+
+  it('reads an Expires without a zone as UTC, whatever the time zone of the machine', () => {
+    inZone('America/New_York', () => {
+      expect(parseSetCookie('a=1; Expires=Wed, 21 Oct 2037 07:28:00')?.expires?.toISOString()).toBe(
+        '2037-10-21T07:28:00.000Z',
+      )
+    })
+  })
+
+  it('keeps the double quotes of a value in rawValue, and leaves them out of value', () => {
+    expect(parseSetCookie('foo="bar"')).toMatchObject({ value: 'bar', rawValue: '"bar"' })
+    expect(parseSetCookie('foo="  bar "')).toMatchObject({ value: '  bar ', rawValue: '"  bar "' })
+    expect(parseSetCookie('foo="bar')).toMatchObject({ value: '"bar', rawValue: '"bar' })
+  })
+
+  it('drops a line with a NUL, CR, LF or other control character, but not one with a tab', () => {
+    for (const line of ['a=b\u0000c', 'a=b\rc', 'a=b\nc', 'a=b; Path=/\u0000x', 'a=\u007f', 'a\u0001=b']) {
+      expect(parseSetCookie(line)).toBeNull()
+    }
+    expect(parseSetCookie('a=\tb\t; Path=/')).toMatchObject({ name: 'a', rawValue: 'b' })
+  })
+
+  it('trims spaces and tabs only', () => {
+    expect(parseSetCookie('a=\u00a0b\u00a0')?.rawValue).toBe('\u00a0b\u00a0')
+  })
+
+  it('reads Max-Age as an integer, the last readable one winning, and ignores other forms', () => {
+    expect(parseSetCookie('a=1; Max-Age=+5')?.maxAge).toBeUndefined()
+    expect(parseSetCookie('a=1; Max-Age=1.5')?.maxAge).toBeUndefined()
+    expect(parseSetCookie('a=1; Max-Age=-')?.maxAge).toBeUndefined()
+    expect(parseSetCookie('a=1; Max-Age=')?.maxAge).toBeUndefined()
+    expect(parseSetCookie('a=1; Max-Age=-5')?.maxAge).toBe(-5)
+    expect(parseSetCookie('a=1; Max-Age=10; Max-Age=x; Max-Age=20; Max-Age=1e3')?.maxAge).toBe(20)
+  })
+
+  it('ignores an empty Domain, and lets Domain=. make the cookie host-only again', () => {
+    expect(parseSetCookie('a=1; Domain=Example.com; Domain=')?.domain).toBe('example.com')
+    expect(parseSetCookie('a=1; Domain=example.com; Domain=.')?.domain).toBeUndefined()
+    expect(parseSetCookie('a=1; Domain=..example.com')?.domain).toBe('.example.com')
+  })
+
+  it('spells SameSite as Strict, Lax or None, and reads any other value as no SameSite', () => {
+    expect(parseSetCookie('a=1; samesite=strict')?.sameSite).toBe('Strict')
+    expect(parseSetCookie('a=1; SameSite=LAX')?.sameSite).toBe('Lax')
+    expect(parseSetCookie('a=1; SameSite=none; Secure')?.sameSite).toBe('None')
+    expect(parseSetCookie('a=1; SameSite=Strict; SameSite=bogus')?.sameSite).toBeUndefined()
+    expect(parseSetCookie('a=1; SameSite=constructor')?.sameSite).toBeUndefined()
   })
 })
 
@@ -273,6 +353,73 @@ describe('new CookieJar()', () => {
     expect(jar.delete('a', { path: '/x' })).toBe(1)
     expect(jar.get('a')).toBe('2')
     expect(jar.delete('a', { domain: 'elsewhere' })).toBe(0)
+  })
+
+  it('expires a cookie at the UTC instant of an Expires without a zone, whatever the time zone', () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    inZone('America/New_York', () => {
+      vi.setSystemTime(new Date('2036-12-31T23:59:00Z'))
+      const jar = new CookieJar()
+      jar.store('a=1; Expires=Thu, 01 Jan 2037 00:00:00')
+      expect(jar.header()).toBe('a=1')
+      vi.setSystemTime(new Date('2037-01-01T00:00:01Z'))
+      expect(jar.header()).toBe('')
+    })
+  })
+
+  it('never stores or sends a value with a NUL or CR in it', () => {
+    const jar = new CookieJar()
+    jar.store(['a=b\u0000c', 'b=x\ry', 'ok=1'])
+    expect(jar.header()).toBe('ok=1')
+    expect(jar.size).toBe(1)
+  })
+
+  it('sends quoted values back exactly as they came', () => {
+    const jar = new CookieJar()
+    jar.store(['foo="bar"', 'j="J%C3%B6rg"'])
+    expect(jar.header()).toBe('foo="bar"; j="J%C3%B6rg"')
+    expect(jar.getAll().map((c) => c.value)).toEqual(['bar', 'Jörg'])
+  })
+
+  it('cuts a huge Max-Age to the last date it can hold', () => {
+    const jar = new CookieJar()
+    jar.store('a=1; Max-Age=99999999999999999999')
+    expect(jar.getAll()[0]?.expires?.getTime()).toBe(8.64e15)
+    expect(jar.header()).toBe('a=1')
+  })
+
+  it('makes a cookie whose Domain is the IP host itself host-only', () => {
+    const jar = new CookieJar('http://127.0.0.1')
+    jar.store('a=1; Domain=127.0.0.1')
+    expect(jar.getAll()[0]).toMatchObject({ domain: '127.0.0.1', hostOnly: true })
+  })
+
+  it('lets a Domain cookie replace a host-only one of the same name, domain and path', () => {
+    const jar = new CookieJar('http://shop.example.com')
+    jar.store('a=host')
+    jar.store('a=wide; Domain=shop.example.com')
+    expect(jar.getAll()).toMatchObject([{ value: 'wide', hostOnly: false }])
+    expect(jar.header('http://eu.shop.example.com/')).toBe('a=wide')
+  })
+
+  it('refuses SameSite=None without Secure, as browsers do', () => {
+    const jar = new CookieJar('https://localhost')
+    jar.store(['lax=1; SameSite=Lax', 'bad=1; SameSite=None', 'good=1; SameSite=None; Secure'])
+    expect(jar.header()).toBe('lax=1; good=1')
+    expect(() => jar.set('x', '1', { sameSite: 'None' })).toThrow(/requires secure: true/)
+    jar.set('x', '1', { sameSite: 'None', secure: true })
+    expect(jar.get('x')).toBe('1')
+  })
+
+  it('falls back to the default path for an empty or relative Path, the last Path winning', () => {
+    const jar = new CookieJar()
+    jar.store(['a=1; Path=', 'b=1; Path=docs', 'c=1; Path=/x; Path=', 'd=1; Path=; Path=/x'], '/app/login')
+    expect(jar.getAll().map((c) => [c.name, c.path])).toEqual([
+      ['a', '/app'],
+      ['b', '/app'],
+      ['c', '/app'],
+      ['d', '/x'],
+    ])
   })
 
   it('rejects a bad origin, URL or name with a clear message', () => {
