@@ -65,6 +65,8 @@ export class Http1Server implements ConnectionHost {
   closing = false
   readonly #app: Brisk<any>
   readonly #connections = new Set<Connection>()
+  /** Sockets that left HTTP (upgrades, tunnels): their new owner closes them, or `close()` does after its grace. */
+  readonly #detached = new Set<Socket>()
   readonly #sweep: ReturnType<typeof setInterval>
 
   /** `raw` must allow half-open sockets: a client's FIN is handled by each connection. */
@@ -131,6 +133,8 @@ export class Http1Server implements ConnectionHost {
       lingeringClose(socket, refusal(501), this.timeouts.send)
       return
     }
+    this.#detached.add(socket)
+    socket.once('close', () => this.#detached.delete(socket))
     // Neither flowing nor paused: whoever takes the socket starts reading when it adds its own listener.
     ;(socket as { readableFlowing: boolean | null }).readableFlowing = null
     const req: UpgradeRequest = {
@@ -174,6 +178,7 @@ export class Http1Server implements ConnectionHost {
         closeIdle: () => this.#closeIdle(),
         closeAll: () => {
           for (const c of this.#connections) c.socket.destroy()
+          for (const socket of this.#detached) socket.destroy()
         },
       },
       grace,

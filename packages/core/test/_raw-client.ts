@@ -103,8 +103,12 @@ export class Raw {
   data = EMPTY
   #waiters = new Set<() => void>()
 
-  constructor(port: number) {
-    this.socket = connect({ port, host: '127.0.0.1', noDelay: true })
+  /**
+   * `halfOpen`: the client does not close its side when the server closes its own (as node's sockets do by
+   * default); with it, the client is one that keeps sending after the server's FIN.
+   */
+  constructor(port: number, { halfOpen = false }: { halfOpen?: boolean } = {}) {
+    this.socket = connect({ port, host: '127.0.0.1', noDelay: true, allowHalfOpen: halfOpen })
     this.socket.setTimeout(10_000, () => this.socket.destroy())
     this.socket.on('error', () => {}) // resets are part of some tests
     this.socket.on('data', (chunk: Buffer) => {
