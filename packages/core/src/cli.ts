@@ -10,6 +10,7 @@ import { CliError, parseCommandLine, type RoutesCommand, type ServeCommand, USAG
 import { DEV_CHILD_ENV, superviseDev } from './cli-dev'
 import { type CliApp, loadApp } from './cli-load'
 import { formatRouteTable, routeRows } from './cli-routes'
+import { reportFailure } from './cluster'
 import { VERSION } from './version'
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -34,11 +35,8 @@ async function serve(command: ServeCommand): Promise<void> {
   // Before the import: the app reads NODE_ENV when it is constructed, at the module's top level.
   if (command.dev) process.env.NODE_ENV = 'development'
   const { app } = await loadApp(command.target, process.cwd())
-  const where = command.target.module
   if (app.server !== null && app.server !== undefined) {
-    throw new CliError(
-      `${where} already started its server when imported (it calls app.listen()); remove that call or run it only when the file is the main module, and let brisk serve the app`,
-    )
+    throw new CliError(alreadyListening(command))
   }
   let address: { url: string }
   try {
@@ -108,6 +106,9 @@ async function stopAndExit(app: CliApp): Promise<void> {
 }
 
 function listenError(error: Error & { code?: string }, command: ServeCommand): Error {
+  // A module that listens itself with workers has no `server` in the primary (its workers serve), so the check
+  // after the import misses it and the second listen() says so instead.
+  if (error.code === 'BRISK_ERR_LISTENING') return new CliError(alreadyListening(command), { cause: error })
   if (error.code === 'EADDRINUSE') {
     return new CliError(`port ${command.port} on ${command.host} is already in use`, { cause: error })
   }
@@ -120,6 +121,10 @@ function listenError(error: Error & { code?: string }, command: ServeCommand): E
     })
   }
   return error
+}
+
+function alreadyListening(command: ServeCommand): string {
+  return `${command.target.module} already started its server when imported (it calls app.listen()); remove that call or run it only when the file is the main module, and let brisk serve the app`
 }
 
 function report(error: unknown, what = 'failed to start'): void {
@@ -138,7 +143,8 @@ function exitAfterOutput(code: number): Promise<never> {
   return new Promise(() => process.stdout.write('', () => process.exit(code)))
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  report(error)
+main(process.argv.slice(2)).catch(async (error: unknown) => {
+  // A cluster worker hands its error to the primary, which prints it once for all workers and exits 1.
+  if (!cluster.isWorker || !(await reportFailure(error))) report(error)
   process.exit(1)
 })
