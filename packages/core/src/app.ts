@@ -24,6 +24,7 @@ import { buildPath, UrlParamsError } from './router/path'
 import { kScope, type ListenerEvent, type Scope } from './scope'
 import type { ListenOptions, ServerHandle } from './server'
 import type { CtxOf, Env } from './types'
+import { absoluteTarget, normalizePath, originTarget } from './url-path'
 import { fetchRequest } from './web'
 
 /** A background task: it gets a signal that aborts when the app closes. */
@@ -335,20 +336,40 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     lookup: string = method,
   ): R | Promise<R> {
     const compiled = this.#compiled!
-    const mark = url.indexOf('?')
-    const path = mark === -1 ? url : url.slice(0, mark)
     let plan: RoutePlan = compiled.notFound
     let params = EMPTY_PARAMS
-    try {
-      const match = compiled.router.find(lookup, path, headers.host as string | undefined)
-      if (match !== null) {
-        plan = match.store
-        params = match.params
+    let target = url
+    if (target.charCodeAt(0) !== 47 /* / */) {
+      // Absolute form (RFC 9112 §3.2.2): the authority in the target replaces the Host header.
+      const absolute = absoluteTarget(target)
+      if (absolute === null) plan = compiled.malformed
+      else if (absolute !== undefined) {
+        target = absolute.target
+        headers.host = absolute.host
       }
-    } catch {
-      plan = compiled.malformed // a bad percent-escape in a parameter: 400, through the app's error handlers
     }
-    const req = new BriskRequest(this, entry, raw, method, url, path, headers, params, plan)
+    const mark = target.indexOf('?')
+    const sent = mark === -1 ? target : target.slice(0, mark)
+    // One normal form before routing, so guards, routes and static files agree on what the path names.
+    let path = normalizePath(sent)
+    if (path === null) {
+      path = sent
+      plan = compiled.malformed
+    } else if (path !== sent || (mark !== -1 && target.indexOf('#', mark) !== -1)) {
+      target = originTarget(target, mark, path)
+    }
+    if (plan !== compiled.malformed) {
+      try {
+        const match = compiled.router.find(lookup, path, headers.host as string | undefined)
+        if (match !== null) {
+          plan = match.store
+          params = match.params
+        }
+      } catch {
+        plan = compiled.malformed // a parameter that is not valid UTF-8 once decoded: 400
+      }
+    }
+    const req = new BriskRequest(this, entry, raw, method, target, path, headers, params, plan)
     const out = runPlan(plan, req)
     if (out instanceof Promise) return respondLater(entry, raw, req, plan, out)
     return entry.respond(raw, req, out, plan.fallback)

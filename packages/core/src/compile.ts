@@ -16,6 +16,7 @@ import { joinPaths, parsePath, type Segment } from './router/path'
 import { Router } from './router/router'
 import { kScope, type RouteDef, type Scope, type ScopeState } from './scope'
 import type { Handler, RequestHook, ResponseHook } from './types'
+import { pathProblem, patternSegment } from './url-path'
 import { WS_METHOD } from './websocket'
 
 /** Everything the app needs at request time. */
@@ -162,17 +163,14 @@ function build(
   return { info, strict, chain, plan: method === WS_METHOD ? Object.freeze({ ...plan, post: null }) : plan }
 }
 
-// What a path segment may hold unencoded (RFC 3986 pchar), plus `%` so that escapes already written stay as they are.
-const UNENCODED = /[^A-Za-z0-9\-._~!$&'()*+,;=:@%]+/g
-
 /**
- * A pattern's static segments in the form clients send them: the router compares static segments raw, and a
- * request for `/café` arrives as `/caf%C3%A9`. Parameter segments are left alone (their values are decoded).
+ * A pattern's static segments in the normal form requests are brought to (url-path.ts), so the router can
+ * compare them as strings: `/café` is `/caf%C3%A9`, `/%7euser` is `/~user`. Parameter segments are left alone.
  */
 function requestForm(path: string): string {
   return path
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? segment : segment.replace(UNENCODED, encodeURIComponent)))
+    .map((segment) => (segment.startsWith(':') ? segment : patternSegment(segment)))
     .join('/')
 }
 
@@ -259,7 +257,8 @@ function addAutomatic(
 ): void {
   const tryAdd = (method: string, info: RouteInfo, plan: RoutePlan, strict: boolean): void => {
     try {
-      router.add(method, info.path, plan, { host: info.host, strict })
+      // An automatic answer gives way to an explicit route of its method anywhere (a catch-all OPTIONS route).
+      router.add(method, info.path, plan, { host: info.host, strict, fallback: true })
     } catch (error) {
       if ((error as { code?: string }).code !== 'BRISK_ERR_ROUTE_DUPLICATE') throw error
     }
@@ -284,8 +283,8 @@ function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
   }
 }
 
-function malformedPath(): never {
-  throw new BadRequest('The path has a malformed percent-encoding')
+function malformedPath(req: BriskRequest<any, any>): never {
+  throw new BadRequest(pathProblem(req.path))
 }
 
 function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {

@@ -1,7 +1,7 @@
 /**
  * Serving files from disk (node only): the folder check that keeps every request inside its folder,
- * conditional requests (ETag / Last-Modified → 304), single byte ranges (206 / 416), precompressed
- * siblings, and streaming for large files. Loaded on first use by `app.static()` and `file()`.
+ * conditional requests (If-Match / If-Unmodified-Since → 412, ETag / Last-Modified → 304), single byte
+ * ranges (206 / 416), precompressed siblings, and streaming for large files. Loaded on first use by `app.static()` and `file()`.
  */
 import { createReadStream, type Stats } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
@@ -28,25 +28,25 @@ export async function checkFolder(folder: string): Promise<void> {
 }
 
 /**
- * The file a request for `relative` inside `root` names, or an HTTP error. Every way out of the folder is
- * refused: `..` and `.` segments (the router has already percent-decoded them once, so `%2e%2e` and `%2f`
- * arrive here as `..` and `/`), backslashes, empty segments (`//etc`), NUL bytes, and symlinks whose target
- * lies outside the folder. A doubly encoded `%252e` arrives as the literal name `%2e`, which is just a name.
+ * The file a request for `relative` inside `root` names, or an HTTP error. `relative` is still
+ * percent-encoded (the normalised request path after the route's prefix), and each segment is decoded here
+ * once. Every way out of the folder is refused: `..` and `.` segments (dot segments, `%2e` included, were
+ * resolved before routing, so these can only come from a caller), an encoded `/` or `\` inside a segment
+ * (`..%2fsecret`: no file name holds one), backslashes, empty segments (`//etc`), NUL bytes (400), and
+ * symlinks whose target lies outside the folder. A doubly encoded `%252e` is the literal name `%2e`. A
+ * trailing slash names a folder, so `file.html/` is a 404.
  */
 export async function locate(
   root: string,
   relative: string,
   options: ResolvedStaticOptions,
 ): Promise<{ path: string; stats: Stats }> {
-  if (relative.includes('\0')) throw new BadRequest('The path has a NUL byte')
-  if (relative.includes('\\')) throw new NotFound()
-  const segments = relative === '' ? [] : relative.split('/')
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!
-    if (segment === '') {
-      if (i === segments.length - 1) continue // a trailing slash names a folder
-      throw new NotFound()
-    }
+  const segments = relative === '' ? [] : relative.split('/').map(decodeSegment)
+  if (segments.some((segment) => segment.includes('\0'))) throw new BadRequest('The path has a NUL byte')
+  const folderOnly = segments.at(-1) === ''
+  if (folderOnly) segments.pop()
+  for (const segment of segments) {
+    if (segment === '' || segment.includes('/') || segment.includes('\\')) throw new NotFound()
     if (segment === '.' || segment === '..') throw new NotFound()
     if (segment.startsWith('.') && options.dotfiles !== 'allow') {
       if (options.dotfiles === 'deny') throw new Forbidden()
@@ -73,9 +73,20 @@ export async function locate(
       }
     }
     if (path === undefined) throw new NotFound()
+  } else if (folderOnly) {
+    throw new NotFound() // `file.html/` asks for a folder
   }
   if (!stats.isFile()) throw new NotFound()
   return { path, stats }
+}
+
+function decodeSegment(segment: string): string {
+  if (segment.indexOf('%') === -1) return segment
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new BadRequest('The path has a malformed percent-encoding')
+  }
 }
 
 /**
@@ -114,7 +125,13 @@ export async function serveFile(
   const etag = headers['content-encoding'] ? `${tag.slice(0, -1)}-${headers['content-encoding']}"` : tag
   if (options.etag) headers.etag = etag
 
-  if (notModified(req, etag, stats, options)) return new BriskResponse(null, 304, headers)
+  // RFC 9110 §13.2.2: If-Match / If-Unmodified-Since first (412), then If-None-Match / If-Modified-Since (304).
+  if (preconditionFails(req, etag, stats, options)) {
+    throw new HTTPError(412, "The file does not meet the request's If-Match or If-Unmodified-Since", {
+      code: 'BRISK_ERR_PRECONDITION_FAILED',
+    })
+  }
+  if (notModified(req, etag, stats, options)) return new BriskResponse(null, 304, notModifiedHeaders(headers))
 
   let start = 0
   let end = size - 1
@@ -237,6 +254,37 @@ function accepts(header: string | undefined, encoding: string): boolean {
     if (name === '*') star = ok
   }
   return star
+}
+
+// RFC 9110 §15.4.5: a 304 carries the validators and caching fields a 200 would, but no representation
+// metadata such as Content-Type (nor Accept-Ranges or Content-Encoding, which describe a body it lacks).
+function notModifiedHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of ['cache-control', 'etag', 'last-modified', 'vary']) {
+    const value = headers[name]
+    if (value !== undefined) kept[name] = value
+  }
+  return kept
+}
+
+// If-Match uses the strong comparison (RFC 9110 §13.1.1), which a weak tag never passes: with Brisk's weak
+// tags only `*` holds. If-Unmodified-Since counts only without If-Match and with Last-Modified on; a date that
+// does not parse is ignored (§13.1.4).
+function preconditionFails(
+  req: BriskRequest<any, any>,
+  etag: string,
+  stats: Stats,
+  options: ResolvedStaticOptions,
+): boolean {
+  const match = headerValue(req.headers['if-match'])
+  if (match !== undefined) {
+    if (match.trim() === '*') return false
+    return !(options.etag && !etag.startsWith('W/') && match.split(',').some((item) => item.trim() === etag))
+  }
+  const since = headerValue(req.headers['if-unmodified-since'])
+  if (since === undefined || !options.lastModified) return false
+  const time = Date.parse(since)
+  return !Number.isNaN(time) && Math.floor(stats.mtimeMs / 1000) > Math.floor(time / 1000)
 }
 
 function notModified(

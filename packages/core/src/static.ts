@@ -96,10 +96,25 @@ export function staticHandler(
 ): (req: BriskRequest<any, any>) => Promise<BriskResponse> {
   return async (req) => {
     const { locate, serveFile } = await loadFiles()
-    const relative = (req.params as { path?: string }).path ?? ''
-    const found = await locate(folder, relative, options)
+    const found = await locate(folder, encodedTail(req), options)
     return serveFile(req, found.path, found.stats, options)
   }
+}
+
+/**
+ * The part of the (normalised, still encoded) request path that the route's `<path>` parameter took. The
+ * decoded parameter cannot tell `a%2Fb` from `a/b`; the file lookup must, since no file name holds a `/`.
+ * Every segment of the route before `<path>` takes exactly one segment of the path, so the tail starts
+ * after as many slashes as the route pattern has.
+ */
+function encodedTail(req: BriskRequest<any, any>): string {
+  const pattern = req.route?.path
+  if ((req.params as { path?: string }).path === undefined || pattern === undefined) return ''
+  let slashes = 0
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) === 47) slashes++
+  let at = 0
+  for (let n = 0; n < slashes; n++) at = req.path.indexOf('/', at) + 1
+  return req.path.slice(at)
 }
 
 /** Rejects at start-up when a static folder is missing. */

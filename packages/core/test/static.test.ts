@@ -191,7 +191,12 @@ describe('app.static() never leaves its folder', () => {
     ['/static/%2fetc%2fpasswd', [404]],
     ['/static/%00', [400]],
     ['/static/style.css%00.txt', [400]],
-    ['/static/./style.css', [404]],
+    ['/static/../../secret.txt', [400]],
+    ['/static/%2e%2e/%2e%2e/secret.txt', [400]],
+    ['/static/docs%2f..%2f..%2fsecret.txt', [404]],
+    ['/static/docs%2Findex.html', [404]],
+    ['/static/style.css/', [404]],
+    ['/static/style.css%2f', [404]],
     ['/static/%c0%ae%c0%ae/secret.txt', [400, 404]],
     ['/static/leak.txt', [404]],
     ['/static/up/secret.txt', [404]],
@@ -215,6 +220,17 @@ describe('app.static() never leaves its folder', () => {
       expect(injected.body).not.toContain('outside the folder')
     })
   }
+
+  it('resolves dot segments before the lookup, as for any route', async () => {
+    for (const path of [
+      '/static/./style.css',
+      '/static/docs/../style.css',
+      '/static/docs/%2e%2e/style.css',
+    ]) {
+      const live = await raw(port, path)
+      expect([live.status, live.body]).toEqual([200, 'body{color:red}'])
+    }
+  })
 
   it('serves a file whose name merely looks encoded', async () => {
     const res = await raw(port, '/static/%252e%252e')

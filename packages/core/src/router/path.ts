@@ -2,6 +2,7 @@
  * Route path patterns: parsing `/books/:id<int>` into segments, and the way back from segments
  * and values to a concrete URL path.
  */
+import safeRegex from 'safe-regex2'
 import { paramKinds } from './params'
 
 /** The kinds a parameter segment can have; `string` is the kind of a bare `:name`. */
@@ -46,6 +47,7 @@ export class UrlParamsError extends Error {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i
 const NAMED_KINDS = 'int, float, uuid, slug, alpha, path, re:PATTERN'
 
 /**
@@ -62,6 +64,10 @@ export function parsePath(path: string): Segment[] {
   const parts = path.slice(1).split('/')
   const seen = new Set<string>()
   return parts.map((part, index) => {
+    if (DOT_SEGMENT.test(part)) {
+      // Requests never hold one: dot segments are resolved before routing, so the route could never match.
+      throw new RoutePatternError(path, `"${part}" is a dot segment, which no request path holds`)
+    }
     if (!part.startsWith(':')) return { type: 'static', value: part }
     const segment = parseParam(path, part, index === parts.length - 1)
     if (seen.has(segment.name)) {
@@ -105,12 +111,23 @@ function parseParam(path: string, part: string, isLast: boolean): Segment & { ty
 function compile(path: string, part: string, type: string): RegExp {
   const source = type.slice(3)
   if (source === '') throw new RoutePatternError(path, `"${part}" has an empty regex`)
+  let pattern: RegExp
   try {
     // Anchored so that the pattern has to describe the whole segment, not just a part of it.
-    return new RegExp(`^(?:${source})$`)
+    pattern = new RegExp(`^(?:${source})$`)
   } catch (err) {
     throw new RoutePatternError(path, `"${part}" has an invalid regex: ${(err as Error).message}`)
   }
+  // A client picks the input, so a regex that can backtrack exponentially ((x+x+)+y) would let one request
+  // hold a worker for seconds. safe-regex2 (as find-my-way uses) refuses nested quantifiers; a regex it
+  // cannot read, such as one with a lookbehind, is refused too.
+  if (!safeRegex(source)) {
+    throw new RoutePatternError(
+      path,
+      `"${part}" has a regex that may backtrack catastrophically (a quantifier inside a repeated group, or a form the safety check cannot read); rewrite it without nested quantifiers`,
+    )
+  }
+  return pattern
 }
 
 /**

@@ -19,6 +19,11 @@ export interface AddOptions {
   host?: string
   /** Require the trailing slash to be exactly as registered. @default false */
   strict?: boolean
+  /**
+   * An automatic answer (HEAD from GET, OPTIONS): it matches only where no route registered without this flag
+   * for exactly the request's method does, wherever that route sits in the tree. @default false
+   */
+  fallback?: boolean
 }
 
 /** One registered route, as listed by {@link Router.routes}. */
@@ -55,6 +60,8 @@ interface Entry<T> {
   alias: boolean
   /** Lower wins: host-specific before host-less, own form before alias, exact method before '*'. */
   rank: number
+  /** Gives way to an explicit route of its method elsewhere in the tree. */
+  fallback: boolean
   names: readonly string[]
   /** Shared frozen match for routes without parameters, so static hits allocate nothing. */
   match: RouteMatch<T> | undefined
@@ -90,6 +97,8 @@ export class Router<T> {
   /** Fully static paths (in both slash forms when lenient) to the same slots the tree holds. */
   readonly #statics = new Map<string, Slot<T>>()
   readonly #routes: RouteInfo<T>[] = []
+  /** Methods that have explicit (not fallback) routes: only they can take a request from a fallback. */
+  readonly #explicitMethods = new Set<string>()
   #hostRoutes = 0
 
   /**
@@ -113,6 +122,7 @@ export class Router<T> {
       hostHasPort: host !== undefined && stripPort(host) !== host,
       names,
       match: names.length === 0 ? Object.freeze({ store, params: EMPTY_PARAMS }) : undefined,
+      fallback: options.fallback === true,
     }
 
     const slot = this.#slot(segments)
@@ -129,6 +139,7 @@ export class Router<T> {
       place(this.#slot(alias), { ...base, alias: true, rank: rankOf(host, true, method) })
     }
     if (host !== undefined) this.#hostRoutes++
+    if (options.fallback !== true) this.#explicitMethods.add(method)
     this.#routes.push(route)
   }
 
@@ -149,11 +160,33 @@ export class Router<T> {
     const slot = this.#statics.get(path)
     if (slot !== undefined) {
       const entry = select(slot, method, lowered, hostname)
-      if (entry !== undefined) return entry.match!
+      if (entry !== undefined) {
+        if (entry.fallback) return this.#explicit(method, path, lowered, hostname) ?? entry.match!
+        return entry.match!
+      }
     }
     const values: unknown[] = []
     const request: Request = { method, host: lowered, hostname }
     const entry = this.#tree.lookup(path, selectForRequest, request, values)
+    if (entry === undefined) return null
+    if (entry.fallback) {
+      const explicit = this.#explicit(method, path, lowered, hostname)
+      if (explicit !== null) return explicit
+    }
+    return entry.match ?? { store: entry.route.store, params: toParams(entry.names, values) }
+  }
+
+  /** The best route registered for exactly `method` (not '*', not a fallback) that `path` reaches, or null. */
+  #explicit(
+    method: string,
+    path: string,
+    host: string | undefined,
+    hostname: string | undefined,
+  ): RouteMatch<T> | null {
+    if (!this.#explicitMethods.has(method)) return null
+    const values: unknown[] = []
+    const request: Request = { method, host, hostname }
+    const entry = this.#tree.lookup(path, selectExplicit, request, values)
     if (entry === undefined) return null
     return entry.match ?? { store: entry.route.store, params: toParams(entry.names, values) }
   }
@@ -242,6 +275,19 @@ function select<T>(
 
 function selectForRequest<T>(slot: Slot<T>, request: Request): Entry<T> | undefined {
   return select(slot, request.method, request.host, request.hostname)
+}
+
+function selectExplicit<T>(slot: Slot<T>, request: Request): Entry<T> | undefined {
+  for (let i = 0; i < slot.length; i++) {
+    const entry = slot[i]!
+    if (
+      !entry.fallback &&
+      entry.method === request.method &&
+      hostMatches(entry, request.host, request.hostname)
+    )
+      return entry
+  }
+  return undefined
 }
 
 // Never accepts, so the lookup visits every branch the path can reach.
