@@ -344,8 +344,9 @@ const CASES: Case[] = [
   },
   { name: 'an empty Host', send: 'GET / HTTP/1.1\r\nHost:\r\n\r\n', status: 200 },
   { name: 'HTTP/1.0 without Host', send: 'GET / HTTP/1.0\r\n\r\n', status: 200, closed: true },
-  // The app has no route for these; the point is that both servers hand the same target to it.
-  { name: 'an absolute-form target', send: `GET http://x/ HTTP/1.1\r\n${H}\r\n`, status: 404, closed: false },
+  // Both servers hand the same target to the app, which serves an absolute-form target (RFC 9112 §3.2.2) from
+  // its path (`/` here) and has no route for `*`.
+  { name: 'an absolute-form target', send: `GET http://x/ HTTP/1.1\r\n${H}\r\n`, status: 200, closed: false },
   { name: 'OPTIONS *', send: `OPTIONS * HTTP/1.1\r\n${H}\r\n`, status: 404, closed: false },
   {
     name: 'a body that looks like a request',
