@@ -60,6 +60,7 @@ export function isWorker(): boolean {
 export async function startPrimary(count: number, options: PrimaryOptions): Promise<PrimaryHandle> {
   const { log, grace } = options
   const workers = new Set<Worker>()
+  const pending = new Set<ReturnType<typeof setTimeout>>() // replacements waiting for their backoff
   let stopping = false
   let failed = false
   let started = false
@@ -73,6 +74,7 @@ export async function startPrimary(count: number, options: PrimaryOptions): Prom
   const fail = (error: Error): void => {
     if (stopping || failed) return // the first error is the one to report; the others are its echoes
     failed = true
+    cancelReplacements()
     if (started) options.onFailure(error)
     else settle.reject(error)
   }
@@ -84,9 +86,12 @@ export async function startPrimary(count: number, options: PrimaryOptions): Prom
     recent.push(now)
     const delay = Math.min(100 * 2 ** (recent.length - 1), 3_200)
     log.warn({ pid: worker.process.pid, code, signal, restartIn: delay }, 'worker exited; starting a new one')
-    setTimeout(() => {
-      if (!stopping && !failed) fork()
-    }, delay).unref()
+    // Not unref'd: when every worker has died at once, this timer is all that keeps the primary alive.
+    const timer = setTimeout(() => {
+      pending.delete(timer)
+      fork()
+    }, delay)
+    pending.add(timer)
   }
 
   const fork = (): void => {
@@ -132,8 +137,14 @@ export async function startPrimary(count: number, options: PrimaryOptions): Prom
   }
   process.once('exit', killAll)
 
+  const cancelReplacements = (): void => {
+    for (const timer of pending) clearTimeout(timer)
+    pending.clear()
+  }
+
   const stop = async (): Promise<void> => {
     stopping = true
+    cancelReplacements()
     const live = [...workers].filter((w) => !w.isDead())
     const exits = live.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())))
     for (const w of live) w.process.kill('SIGTERM')

@@ -117,6 +117,14 @@ async function pidsServing(url: string, n: number): Promise<Set<number>> {
   return seen
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function alive(pid: number): boolean {
@@ -201,6 +209,25 @@ describe('listen({ workers })', () => {
     expect(out).toMatch(/mainStart/)
     expect(out).toMatch(/afterStop/)
     expect(out).toMatch(/mainStop/)
+  }, 20_000)
+
+  it('replaces every worker when they all die at once, instead of exiting with nothing left to serve', async () => {
+    // A fixed port: with none left, node's cluster closes the shared socket, and port 0 would pick a new one.
+    const app = await start({ WORKERS: '2', PORT: String(await freePort()) })
+    const first = app.pids('beforeStart')
+    for (const pid of first) process.kill(pid, 'SIGKILL')
+    const deadline = Date.now() + 5_000
+    let answer: { status: number; body: any } | undefined
+    while (answer === undefined && Date.now() < deadline) {
+      answer = await get(`${app.url}/pid`, 1_000).catch(() => undefined) // refused until a new worker listens
+      if (answer === undefined) await sleep(100)
+    }
+    expect(app.child.exitCode).toBe(null)
+    expect(answer?.status).toBe(200)
+    const now = await pidsServing(app.url, 6)
+    expect([...now].every((pid) => !first.includes(pid))).toBe(true)
+    app.child.kill('SIGTERM')
+    expect(await app.exited).toBe(0)
   }, 20_000)
 
   it('exits 0 on SIGINT too', async () => {
