@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
 import { createHttp1Server } from './http1-server'
+import { lingeringClose } from './lingering-close'
 import { nodeEntry } from './node-entry'
 import { refusal } from './response-head'
 import { drainServer } from './server-close'
@@ -113,7 +114,7 @@ function nodeServer(
   }
   const server: Server = createServer({ ...serverOptions, ...options.tls }, onRequest)
   server.keepAliveTimeout = config.keepAliveTimeout
-  server.on('clientError', onClientError)
+  server.on('clientError', (error: Error, socket: Socket) => onClientError(error, socket, config.sendTimeout))
   const sockets = new Set<WebSocket>()
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy()) // a peer that vanishes mid-handshake must not crash the process
@@ -124,22 +125,78 @@ function nodeServer(
   return { server, sockets }
 }
 
+/** Sockets whose end is decided: node reports each byte that still arrives as one more error, which changes nothing. */
+const decided = new WeakSet<Socket>()
+
+/** A node socket as `clientError` hands it over: the response it is writing, if any. */
+type NodeSocket = Socket & {
+  _httpMessage?: (ServerResponse & { req: IncomingMessage; _last: boolean }) | null
+}
+
 /**
  * Answers what node could not parse as a request (a bad request line, headers over the limit, a timeout)
- * with a problem+json body, the same shape as every other Brisk error.
+ * with a problem+json body, the same shape as every other Brisk error, and closes the connection with a
+ * lingering close: the client's bytes never keep it open.
+ *
+ * Node reports bytes that follow a request whose answer is still being prepared (`HPE_CLOSED_CONNECTION`
+ * after `Connection: close`, or junk after a keep-alive request) while that answer is under way; node's own
+ * handler would then write its 400 in front of it. Here that answer goes out whole, and the connection
+ * closes after it.
  */
-function onClientError(error: Error & { code?: string }, socket: Socket): void {
-  // A response already on the wire cannot be followed by another one; a request whose handler has not
-  // answered yet (a body that stalls past `requestTimeout`) still gets its 408, as node itself would send.
-  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
-  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+function onClientError(error: Error & { code?: string }, socket: NodeSocket, sendTimeout: number): void {
+  if (decided.has(socket)) return
+  decided.add(socket)
+  if (error.code === 'ECONNRESET') {
     socket.destroy()
     return
   }
+  if (!socket.writable) {
+    // Node already ends it (the last answer is out): bound how long that may take, write nothing.
+    lingeringClose(socket, undefined, sendTimeout)
+    return
+  }
+  const inFlight = socket._httpMessage
+  if (inFlight?.req.complete) {
+    // The bad bytes come after a request that arrived whole: its answer is what the client gets.
+    closeAfter(inFlight, socket, sendTimeout)
+    return
+  }
+  // The request itself is broken or stalled (a body past `requestTimeout`). An answer already on the wire
+  // cannot be followed by another one. A handler that has not answered yet is refused in its place: node
+  // buffers what it still writes (the socket is no longer writable), and its body read fails at the close.
+  if (inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
+  stopParsing(socket)
   const status =
     error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-  socket.end(refusal(status))
+  lingeringClose(socket, refusal(status), sendTimeout)
 }
+
+/**
+ * Makes `res` the last answer of its connection (`connection: close` if its head is not written yet) and
+ * closes with a lingering close once it is sent. Node ends a connection after its last answer with
+ * `socket.destroySoon()` (in `_http_server.js`' `resOnFinish`), which no later answer can follow; answers
+ * queued behind `res` are dropped, as after any `Connection: close`.
+ */
+function closeAfter(res: ServerResponse & { _last: boolean }, socket: Socket, sendTimeout: number): void {
+  if (!res.headersSent) res.shouldKeepAlive = false
+  res._last = true // read by node when `res` finishes, whatever its head says
+  socket.destroySoon = () => lingeringClose(socket, undefined, sendTimeout)
+}
+
+/**
+ * Detaches node's parser from `socket`, so nothing the client still sends becomes a request (or the body of
+ * one) after the refusal. Node's server feeds its parser from the socket's handle until a `'data'` listener
+ * is added, then from that listener: adding one moves the bytes there, and removing them all drops them.
+ */
+function stopParsing(socket: Socket): void {
+  socket.on('data', ignore)
+  socket.removeAllListeners('data')
+}
+
+function ignore(): void {}
 
 function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))

@@ -4,12 +4,13 @@
  * hands back its {@link WebSocketRoute}, the `ws` package performs the handshake.
  */
 import type { IncomingMessage } from 'node:http'
-import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { WebSocket, WebSocketServer } from 'ws'
 import type { Entry } from './adapter'
+import type { Brisk } from './app'
 import { responseFor } from './chain'
+import { lingeringClose } from './lingering-close'
 import { NodeWebSocket } from './node-websocket'
 import type { BriskRequest } from './request'
 import type { BriskResponse } from './response'
@@ -77,10 +78,11 @@ function handshake(
 
 /**
  * Writes an HTTP response on a socket that left HTTP parsing for an upgrade that did not happen, and closes
- * it. Streams are not sent here (a websocket route's guard answers with a small body); HEAD, 204 and 304
- * get no body. Throws, before writing anything, on a header that cannot go on the wire.
+ * it with a lingering close (the client's bytes are dropped and never keep it open). Streams are not sent
+ * here (a websocket route's guard answers with a small body); HEAD, 204 and 304 get no body. Throws, before
+ * writing anything, on a header that cannot go on the wire.
  */
-function writeRaw(socket: Duplex, res: BriskResponse, method: string): void {
+function writeRaw(socket: Duplex, res: BriskResponse, method: string, sendTimeout: number): void {
   const { lines } = fieldLines(res.headers)
   const bytes =
     typeof res.body === 'string'
@@ -94,12 +96,7 @@ function writeRaw(socket: Duplex, res: BriskResponse, method: string): void {
     `${statusLine(res.status)}${lines}content-length: ${bytes.byteLength}\r\nconnection: close\r\n\r\n`,
     'latin1',
   )
-  socket.end(bodiless ? head : Buffer.concat([head, bytes]))
-  // Nobody reads this socket any more: drop what the client still sends, so its FIN is seen and the socket
-  // closes, and never hold it longer than a few seconds.
-  socket.resume()
-  socket.on('error', () => socket.destroy())
-  ;(socket as Socket).setTimeout?.(5000, () => socket.destroy())
+  lingeringClose(socket, bodiless ? head : Buffer.concat([head, bytes]), sendTimeout)
 }
 
 /** The upgrade entry, shared by every upgrade request of every node server. */
@@ -111,10 +108,12 @@ export const upgradeEntry: Entry<UpgradeRaw, void> = {
   respond(raw, req, result, fallback) {
     if (result instanceof WebSocketRoute) return upgrade(raw, req, result)
     const method = raw.req.method!
+    // `app.handle()` builds every request with the app itself as its host.
+    const sendTimeout = (req.app as Brisk<any>).config.sendTimeout
     try {
-      writeRaw(raw.socket, responseFor(result, req, fallback), method)
+      writeRaw(raw.socket, responseFor(result, req, fallback), method, sendTimeout)
     } catch (error) {
-      writeRaw(raw.socket, fallback(error, req), method) // a header that would split the head: a 500
+      writeRaw(raw.socket, fallback(error, req), method, sendTimeout) // a header that would split the head: a 500
     }
   },
 }
