@@ -6,7 +6,12 @@
 
 /** What a router needs to run the table. */
 export interface ConformanceRouter {
-  add(method: string, path: string, store: number, options?: { host?: string; strict?: boolean }): void
+  add(
+    method: string,
+    path: string,
+    store: number,
+    options?: { host?: string; strict?: boolean; fallback?: boolean },
+  ): void
   find(method: string, path: string, host?: string): { store: number; params: Record<string, unknown> } | null
   allowed(path: string, host?: string): string[]
 }
@@ -16,6 +21,8 @@ export interface CaseRoute {
   path: string
   host?: string
   strict?: boolean
+  /** An automatic answer that gives way to an explicit route of its method anywhere in the tree. */
+  fallback?: boolean
 }
 
 export interface CaseRequest {
@@ -377,6 +384,108 @@ export const routerCases: RouterCase[] = [
       { method: 'GET', path: '/w/%', throws: 'URIError' },
     ],
   },
+  {
+    // find-my-way test/issue-132: an OPTIONS catch-all among GET routes that share its prefix.
+    name: 'a catch-all is reached past routes of other methods that the path also fits',
+    routes: [
+      { method: 'OPTIONS', path: '/:all<path>' },
+      route('/obj/params/:rest<path>'),
+      route('/obj/:id'),
+      route('/obj_params/:rest<path>'),
+    ],
+    requests: [
+      { method: 'OPTIONS', path: '/obj/params', match: 0, params: { all: 'obj/params' } },
+      { method: 'OPTIONS', path: '/obj/params/12', match: 0, params: { all: 'obj/params/12' } },
+      get('/obj/params/12', 1, { rest: '12' }),
+      { method: 'OPTIONS', path: '/obj_params/12', match: 0, params: { all: 'obj_params/12' } },
+      get('/obj_params/12', 3, { rest: '12' }),
+      get('/obj/params', 2, { id: 'params' }),
+    ],
+  },
+  {
+    // find-my-way test/matching-order: a host-bound static route, a catch-all and a parameter.
+    name: 'a static route bound to a host gives way, for other hosts, to what else fits',
+    routes: [
+      route('/foo/bar/static', { host: 'test' }),
+      route('/foo/bar/:rest<path>'),
+      route('/foo/:param/static'),
+    ],
+    requests: [
+      { method: 'GET', path: '/foo/bar/static', host: 'test', match: 0, params: {} },
+      get('/foo/bar/static', 1, { rest: 'static' }),
+      get('/foo/value/static', 2, { param: 'value' }),
+    ],
+  },
+  {
+    // find-my-way test/params-collisions: a regex parameter beside a plain one at the same place.
+    name: 'a regex parameter is tried before a plain one, whatever the order of registration',
+    routes: [route('/foo/:bar'), route('/foo/:bar<re:123>')],
+    requests: [get('/foo/value', 0, { bar: 'value' }), get('/foo/123', 1, { bar: '123' })],
+  },
+  {
+    // find-my-way test/issue-234 and methods.test: every escape in a parameter is decoded once.
+    name: 'a parameter is decoded once, reserved characters included',
+    routes: [route('/p/:v'), route('/f/:rest<path>')],
+    requests: [
+      get('/p/foo%23bar', 0, { v: 'foo#bar' }),
+      get('/p/foo%24bar', 0, { v: 'foo$bar' }),
+      get('/p/foo%26bar', 0, { v: 'foo&bar' }),
+      get('/p/foo%2Bbar', 0, { v: 'foo+bar' }),
+      get('/p/foo%2Cbar', 0, { v: 'foo,bar' }),
+      get('/p/foo%2Fbar', 0, { v: 'foo/bar' }),
+      get('/p/foo%3Abar', 0, { v: 'foo:bar' }),
+      get('/p/foo%3Bbar', 0, { v: 'foo;bar' }),
+      get('/p/foo%3Dbar', 0, { v: 'foo=bar' }),
+      get('/p/foo%3Fbar', 0, { v: 'foo?bar' }),
+      get('/p/foo%40bar', 0, { v: 'foo@bar' }),
+      get('/p/maintainer%252Btomas', 0, { v: 'maintainer%2Btomas' }),
+      get('/p/%F0%9F%8D%8C', 0, { v: '🍌' }),
+      get('/f/he%2Fllo', 1, { rest: 'he/llo' }),
+      get('/f/a%20b/c', 1, { rest: 'a b/c' }),
+    ],
+  },
+  {
+    name: 'an automatic (fallback) route gives way to an explicit route of its method anywhere',
+    routes: [
+      { method: 'OPTIONS', path: '/books', fallback: true },
+      { method: 'OPTIONS', path: '/books/:id<int>', fallback: true },
+      { method: 'OPTIONS', path: '/:rest<path>' },
+      { method: '*', path: '/any/:x' },
+      { method: 'OPTIONS', path: '/any/:x', fallback: true },
+      { method: 'OPTIONS', path: '/only', fallback: true },
+      { method: 'OPTIONS', path: '/api/:rest<path>', host: 'api.example.com' },
+      { method: 'OPTIONS', path: '/api/v1', fallback: true },
+    ],
+    requests: [
+      { method: 'OPTIONS', path: '/books', match: 2, params: { rest: 'books' } },
+      { method: 'OPTIONS', path: '/books/7', match: 2, params: { rest: 'books/7' } },
+      // Beside a '*' route as well: the explicit OPTIONS route is the one that counts.
+      { method: 'OPTIONS', path: '/any/1', match: 2, params: { rest: 'any/1' } },
+      { method: 'PATCH', path: '/any/1', match: 3, params: { x: '1' } },
+      { method: 'OPTIONS', path: '/api/v1', host: 'api.example.com', match: 6, params: { rest: 'v1' } },
+      { method: 'OPTIONS', path: '/api/v1', host: 'www.example.com', match: 2, params: { rest: 'api/v1' } },
+    ],
+  },
+  {
+    name: 'an automatic (fallback) route answers where nothing explicit of its method fits',
+    routes: [
+      { method: 'OPTIONS', path: '/books', fallback: true },
+      { method: '*', path: '/any/:x' },
+      { method: 'OPTIONS', path: '/any/:x', fallback: true },
+      { method: 'OPTIONS', path: '/api/:rest<path>', host: 'api.example.com' },
+      { method: 'OPTIONS', path: '/api/v1', fallback: true },
+      { method: 'GET', path: '/api/v1' },
+    ],
+    requests: [
+      { method: 'OPTIONS', path: '/books', match: 0, params: {} },
+      // A '*' route is no OPTIONS route: the automatic answer beside it stays, as before.
+      { method: 'OPTIONS', path: '/any/1', match: 2, params: { x: '1' } },
+      { method: 'OPTIONS', path: '/api/v1', match: 4, params: {} },
+      { method: 'OPTIONS', path: '/api/v1', host: 'api.example.com', match: 3, params: { rest: 'v1' } },
+      get('/api/v1', 5),
+    ],
+    allowed: [{ path: '/api/v1', methods: ['GET', 'OPTIONS'] }],
+  },
 ]
 
 export const routerErrorCases: RouterErrorCase[] = [
@@ -407,4 +516,22 @@ export const routerErrorCases: RouterErrorCase[] = [
   },
   { name: 'an invalid regex', routes: [route('/a/:x<re:(>')], code: 'BRISK_ERR_ROUTE_PATTERN' },
   { name: 'a regex with a slash', routes: [route('/a/:x<re:a/b>')], code: 'BRISK_ERR_ROUTE_PATTERN' },
+  // Nested quantifiers backtrack exponentially: (x+x+)+y takes 120 ms on 24 characters, 4× more per two more.
+  {
+    name: 'a regex prone to catastrophic backtracking',
+    routes: [route('/a/:id<re:(x+x+)+y>')],
+    code: 'BRISK_ERR_ROUTE_PATTERN',
+  },
+  {
+    name: 'a starred group that holds a star',
+    routes: [route('/a/:x<re:(a*)*>')],
+    code: 'BRISK_ERR_ROUTE_PATTERN',
+  },
+  {
+    name: 'a repeated group of words (find-my-way refuses it too)',
+    routes: [route('/a/:x<re:(\\w+\\s?)+$>')],
+    code: 'BRISK_ERR_ROUTE_PATTERN',
+  },
+  { name: 'a dot segment', routes: [route('/a/../b')], code: 'BRISK_ERR_ROUTE_PATTERN' },
+  { name: 'an encoded dot segment', routes: [route('/a/%2E%2e')], code: 'BRISK_ERR_ROUTE_PATTERN' },
 ]

@@ -6,7 +6,11 @@ import { type ConformanceRouter, type RouterCase, routerCases, routerErrorCases 
 
 function runCase(router: ConformanceRouter, testCase: RouterCase): void {
   testCase.routes.forEach((route, index) => {
-    router.add(route.method, route.path, index, { host: route.host, strict: route.strict })
+    router.add(route.method, route.path, index, {
+      host: route.host,
+      strict: route.strict,
+      fallback: route.fallback,
+    })
   })
   for (const request of testCase.requests ?? []) {
     const label = `${request.method} ${request.path}${request.host ? ` @ ${request.host}` : ''}`

@@ -195,6 +195,61 @@ forEachEntry('equivalent URLs', (make) => {
   })
 })
 
+/**
+ * Encoding cases from find-my-way's suite (test/issue-206, issue-234, url-sanitizer, methods), through the
+ * whole app: [request, route that answers or status, params]. Where Brisk differs on purpose the row says so.
+ */
+const findMyWayCases: [string, string | number, Record<string, unknown>?][] = [
+  ['/%65ncod%65d', '/encoded'],
+  ['/%F0%9F%8D%8C', '/🍌'],
+  ['/%f0%9f%8d%8c', '/🍌'],
+  ['/%F0%9F%8D%8C/%23', '/🍌/:param', { param: '#' }],
+  ['/%F0%9F%8D%8C/@', '/🍌/:param', { param: '@' }],
+  ['/%5B...%5D/a%20.html', '/[...]/a .html'],
+  ['/[...]/a%20.html', '/[...]/a .html'],
+  // find-my-way reads route patterns as decoded text, Brisk as URL text (`%25` is a literal `%`), so the
+  // request that reaches the route of the file named `a%20.html` is `a%2520.html` here, `a%252520.html` there.
+  ['/[...]/a%2520.html', '/[...]/a%2520.html'],
+  ['/%5B...%5D/a%20%20.html', 404],
+  ['/user/maintainer%2Btomas', '/user/:id', { id: 'maintainer+tomas' }],
+  ['/user/maintainer%20tomas', '/user/:id', { id: 'maintainer tomas' }],
+  ['/user/maintainer%252Btomas', '/user/:id', { id: 'maintainer%2Btomas' }],
+  ['/test/he%2Fllo', '/test/:id', { id: 'he/llo' }],
+  ['/wild/he%2Fllo', '/wild/:rest<path>', { rest: 'he/llo' }],
+  ['/wild/mail%2540mail.it', '/wild/:rest<path>', { rest: 'mail%40mail.it' }],
+  // find-my-way answers no route (404) or throws; Brisk answers 400 for any malformed escape.
+  ['/static/%25E0%A4%A', 400],
+  ['/Hello%3xWorld/world', 400],
+]
+
+forEachEntry("find-my-way's encoding cases", (make) => {
+  it('match the same routes with the same params', async () => {
+    const app = new Brisk()
+    for (const route of [
+      '/encoded',
+      '/🍌',
+      '/🍌/:param',
+      '/[...]/a .html',
+      '/[...]/a%2520.html',
+      '/user/:id',
+      '/test/:id',
+      '/wild/:rest<path>',
+    ]) {
+      app.get(route, (req) => ({ route, params: req.params }))
+    }
+    const responses = await many(
+      make,
+      app,
+      findMyWayCases.map(([url]) => url),
+    )
+    responses.forEach((res, i) => {
+      const [url, expected, params = {}] = findMyWayCases[i]!
+      if (typeof expected === 'number') expect(res.status, url).toBe(expected)
+      else expect(res.json(), url).toEqual({ route: expected, params })
+    })
+  })
+})
+
 forEachEntry('dot segments', (make, entry) => {
   it('are resolved before routing (RFC 3986 §5.2.4)', async () => {
     const app = new Brisk()
