@@ -187,7 +187,7 @@ export function reportFailure(error: unknown): Promise<boolean> {
   return new Promise((resolve) => {
     if (process.send === undefined || !process.connected) return resolve(false)
     const message: WorkerMessage = { brisk: 'failed', error: sendError(error) }
-    process.send(message, undefined, {}, (sendError) => resolve(sendError === null))
+    process.send(message, undefined, {}, (err: Error | null) => resolve(!err))
   })
 }
 

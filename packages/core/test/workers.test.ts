@@ -258,6 +258,17 @@ describe('listen({ workers }) on SIGINT / SIGTERM', () => {
     }, 20_000)
   }
 
+  it('answers every in-flight request and exits 0 on Ctrl-C under brisk serve --workers 2', async () => {
+    const app = await start({ LISTEN: '0', SLOW_MS: '1500' }, ['--port', '0', '--workers', '2'])
+    const workers = app.pids('beforeStart')
+    const slow = await inFlight(app.url)
+    killGroup(app.child, 'SIGINT')
+    expectDrained(await Promise.all(slow), workers)
+    expect(await app.exited).toBe(0)
+    expect(app.pids('afterStop').sort()).toEqual([...workers].sort())
+    expect(await leftovers(workers)).toEqual([])
+  }, 20_000)
+
   it('drains once in a worker told again and again (SIGINT and SIGTERM, from the group and directly)', async () => {
     const app = await start({ WORKERS: '2', SLOW_MS: '2000' })
     const workers = app.pids('beforeStart')
