@@ -224,7 +224,10 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     }
   }
 
-  async #listen(options: ListenOptions, again: boolean): Promise<{ port: number; host: string; url: string }> {
+  async #listen(
+    options: ListenOptions,
+    again: boolean,
+  ): Promise<{ port: number; host: string; url: string }> {
     if (again) throw new BriskError('BRISK_ERR_LISTENING', 'listen(): the app is already listening')
     try {
       return await this.#serve(options)
