@@ -355,6 +355,12 @@ describe('listen({ workers }) when a worker cannot start', () => {
     expect(out).toMatch(/BRISK_ERR_STATIC_FOLDER/)
   }, 20_000)
 
+  it('rejects listen() with BRISK_ERR_WORKER_START when a worker exits before it listens (node app.mjs)', async () => {
+    const app = launch({ WORKERS: '2', FAIL: 'exit' })
+    const out = await expectFailedStart(app, /exited with code 3 before it was listening/)
+    expect(out).toMatch(/code: 'BRISK_ERR_WORKER_START'/)
+  }, 20_000)
+
   it('exits 1 with BRISK_ERR_LISTENING when the app calls listen() twice (node app.mjs)', async () => {
     const app = launch({ WORKERS: '2', LISTEN: '2' })
     const code = await app.exited
