@@ -144,12 +144,15 @@ async function leftovers(pids: number[]): Promise<number[]> {
 }
 
 /**
- * Four slow requests (two per worker, round-robin), given time to reach their workers: the drain must
- * answer every one of them.
+ * Four slow requests (two per worker, round-robin), each started in its worker (the fixture prints "slow <pid>"
+ * as a handler begins) before this resolves: the drain must answer every one of them.
  */
-async function inFlight(url: string): Promise<Promise<{ status: number; body: any }>[]> {
-  const slow = Array.from({ length: 4 }, () => get(`${url}/slow`))
-  await sleep(400)
+async function inFlight(app: Started & { url: string }): Promise<Promise<{ status: number; body: any }>[]> {
+  const before = app.pids('slow').length
+  const slow = Array.from({ length: 4 }, () => get(`${app.url}/slow`))
+  const deadline = Date.now() + 5_000
+  while (app.pids('slow').length < before + 4 && Date.now() < deadline) await sleep(20)
+  expect(app.pids('slow').length - before, app.output()).toBe(4)
   return slow
 }
 
@@ -247,7 +250,7 @@ describe('listen({ workers }) on SIGINT / SIGTERM', () => {
     it(`answers every in-flight request and exits 0 on ${what}`, async () => {
       const app = await start({ WORKERS: '2', SLOW_MS: '1500' })
       const workers = app.pids('beforeStart')
-      const slow = await inFlight(app.url)
+      const slow = await inFlight(app)
       if (target === 'group') killGroup(app.child, signal)
       else app.child.kill(signal)
       expectDrained(await Promise.all(slow), workers)
@@ -261,7 +264,7 @@ describe('listen({ workers }) on SIGINT / SIGTERM', () => {
   it('answers every in-flight request and exits 0 on Ctrl-C under brisk serve --workers 2', async () => {
     const app = await start({ LISTEN: '0', SLOW_MS: '1500' }, ['--port', '0', '--workers', '2'])
     const workers = app.pids('beforeStart')
-    const slow = await inFlight(app.url)
+    const slow = await inFlight(app)
     killGroup(app.child, 'SIGINT')
     expectDrained(await Promise.all(slow), workers)
     expect(await app.exited).toBe(0)
@@ -272,7 +275,7 @@ describe('listen({ workers }) on SIGINT / SIGTERM', () => {
   it('drains once in a worker told again and again (SIGINT and SIGTERM, from the group and directly)', async () => {
     const app = await start({ WORKERS: '2', SLOW_MS: '2000' })
     const workers = app.pids('beforeStart')
-    const slow = await inFlight(app.url)
+    const slow = await inFlight(app)
     killGroup(app.child, 'SIGTERM')
     for (let i = 0; i < 3; i++) {
       await sleep(150)
@@ -286,7 +289,7 @@ describe('listen({ workers }) on SIGINT / SIGTERM', () => {
   it('exits 1 at once, workers and all, on a second Ctrl-C during the drain', async () => {
     const app = await start({ WORKERS: '2', SLOW_MS: '5000' })
     const workers = app.pids('beforeStart')
-    const slow = (await inFlight(app.url)).map((p) =>
+    const slow = (await inFlight(app)).map((p) =>
       p.then(
         (answer) => answer.status,
         () => 'cut',
