@@ -128,9 +128,13 @@ function nodeServer(
 /** Sockets whose end is decided: node reports each byte that still arrives as one more error, which changes nothing. */
 const decided = new WeakSet<Socket>()
 
-/** A node socket as `clientError` hands it over: the response it is writing, if any. */
+/** A response of node's server, with the fields of it that node reads when it finishes. */
+type NodeResponse = ServerResponse & { req: IncomingMessage; _last: boolean }
+
+/** A node socket as `clientError` hands it over: the response it is writing, and node's parser. */
 type NodeSocket = Socket & {
-  _httpMessage?: (ServerResponse & { req: IncomingMessage; _last: boolean }) | null
+  _httpMessage?: NodeResponse | null
+  parser?: { incoming: IncomingMessage | null } | null
 }
 
 /**
@@ -138,10 +142,10 @@ type NodeSocket = Socket & {
  * with a problem+json body, the same shape as every other Brisk error, and closes the connection with a
  * lingering close: the client's bytes never keep it open.
  *
- * Node reports bytes that follow a request whose answer is still being prepared (`HPE_CLOSED_CONNECTION`
- * after `Connection: close`, or junk after a keep-alive request) while that answer is under way; node's own
- * handler would then write its 400 in front of it. Here that answer goes out whole, and the connection
- * closes after it.
+ * Node also reports bytes that follow requests whose answers are still being prepared (`HPE_CLOSED_CONNECTION`
+ * after `Connection: close`, or junk after a keep-alive request); node's own handler would write its 400 in
+ * front of those answers. Here they go out whole and in order, the bad bytes get no answer, and the
+ * connection closes after the last one.
  */
 function onClientError(error: Error & { code?: string }, socket: NodeSocket, sendTimeout: number): void {
   if (decided.has(socket)) return
@@ -151,39 +155,57 @@ function onClientError(error: Error & { code?: string }, socket: NodeSocket, sen
     return
   }
   if (!socket.writable) {
-    // Node already ends it (the last answer is out): bound how long that may take, write nothing.
+    // Node already ends it (its last answer is out): bound how long that may take, write nothing.
     lingeringClose(socket, undefined, sendTimeout)
     return
   }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
   const inFlight = socket._httpMessage
-  if (inFlight?.req.complete) {
-    // The bad bytes come after a request that arrived whole: its answer is what the client gets.
-    closeAfter(inFlight, socket, sendTimeout)
-    return
-  }
-  // The request itself is broken or stalled (a body past `requestTimeout`). An answer already on the wire
-  // cannot be followed by another one. A handler that has not answered yet is refused in its place: node
-  // buffers what it still writes (the socket is no longer writable), and its body read fails at the close.
-  if (inFlight?.headersSent) {
+  if (inFlight?.req.complete) answerThenClose(socket, status, sendTimeout)
+  else refuse(socket, inFlight, status, sendTimeout)
+}
+
+/**
+ * Refuses the request being read, which is broken or stalled (a body past `requestTimeout`), with `status`.
+ * An answer already on the wire cannot be followed by another one. A handler that has not answered yet is
+ * refused in its place: node buffers what it still writes (the socket is no longer writable), and its body
+ * read fails when the socket closes.
+ */
+function refuse(
+  socket: Socket,
+  res: NodeResponse | null | undefined,
+  status: number,
+  sendTimeout: number,
+): void {
+  if (res?.headersSent) {
     socket.destroy()
     return
   }
   stopParsing(socket)
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
   lingeringClose(socket, refusal(status), sendTimeout)
 }
 
 /**
- * Makes `res` the last answer of its connection (`connection: close` if its head is not written yet) and
- * closes with a lingering close once it is sent. Node ends a connection after its last answer with
- * `socket.destroySoon()` (in `_http_server.js`' `resOnFinish`), which no later answer can follow; answers
- * queued behind `res` are dropped, as after any `Connection: close`.
+ * Lets the answer being written go out whole, and after it those queued for pipelined requests that
+ * arrived whole before the bad bytes; then closes with a lingering close. A queued request that did not
+ * arrive whole is the broken one: it is refused in its turn.
  */
-function closeAfter(res: ServerResponse & { _last: boolean }, socket: Socket, sendTimeout: number): void {
-  if (!res.headersSent) res.shouldKeepAlive = false
-  res._last = true // read by node when `res` finishes, whatever its head says
-  socket.destroySoon = () => lingeringClose(socket, undefined, sendTimeout)
+function answerThenClose(socket: NodeSocket, status: number, sendTimeout: number): void {
+  const res = socket._httpMessage
+  if (res == null) lingeringClose(socket, undefined, sendTimeout)
+  else if (!res.req.complete) refuse(socket, res, status, sendTimeout)
+  else if (socket.parser?.incoming != null && socket.parser.incoming !== res.req) {
+    // Node's own `'finish'` listener, added first, hands the socket to the next queued answer.
+    res.once('finish', () => answerThenClose(socket, status, sendTimeout))
+  } else {
+    // The last request read: its answer is the connection's last (`connection: close` if its head is not
+    // written yet). Node ends a connection after its last answer with `socket.destroySoon()` (in
+    // `_http_server.js`' `resOnFinish`), which destroys the socket as soon as it is flushed.
+    if (!res.headersSent) res.shouldKeepAlive = false
+    res._last = true
+    socket.destroySoon = () => lingeringClose(socket, undefined, sendTimeout)
+  }
 }
 
 /**

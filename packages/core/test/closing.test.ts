@@ -50,17 +50,24 @@ function answersIn(bytes: Buffer): Answer[] {
   }
 }
 
-const peers = new Set<Peer>()
-const apps: Brisk<any>[] = []
-/** The server's end of each connection, by the client's port. */
-const accepted = new Map<number, Socket>()
+/** What a test opened, closed when it ends. */
+interface Track {
+  apps: Brisk<any>[]
+  peers: Set<Peer>
+}
 
-afterEach(async () => {
-  for (const peer of peers) peer.socket.destroy()
-  peers.clear()
-  accepted.clear()
-  await Promise.all(apps.splice(0).map((app) => app.close()))
-})
+async function release(track: Track): Promise<void> {
+  for (const peer of track.peers) peer.socket.destroy()
+  track.peers.clear()
+  await Promise.all(track.apps.splice(0).map((app) => app.close()))
+}
+
+/** The track of tests that run one at a time; a concurrent test keeps its own. */
+const shared: Track = { apps: [], peers: new Set() }
+afterEach(() => release(shared))
+
+/** The server's end of each connection, by `serverPort:clientPort`. */
+const accepted = new Map<string, Socket>()
 
 /**
  * A raw client that keeps every byte it receives and never closes its side, even after the server's FIN (so
@@ -75,7 +82,7 @@ class Peer {
   #trickle: ReturnType<typeof setInterval> | undefined
 
   /** `read: false`: a client that never takes a byte of what the server sends. */
-  constructor(port: number, { read = true }: { read?: boolean } = {}) {
+  constructor(port: number, { read = true, track = shared }: { read?: boolean; track?: Track } = {}) {
     this.socket = connect({ port, host: '127.0.0.1', noDelay: true, allowHalfOpen: true })
     if (!read) this.socket.pause()
     this.socket.on('error', () => {}) // writing to a socket the server closed resets it: not a failure here
@@ -89,7 +96,7 @@ class Peer {
       }),
     )
     this.socket.once('close', () => clearInterval(this.#trickle))
-    peers.add(this)
+    track.peers.add(this)
   }
 
   get text(): string {
@@ -124,10 +131,11 @@ class Peer {
   async closesWithin(ms: number): Promise<boolean> {
     const deadline = Date.now() + ms
     if (this.socket.connecting) await once(this.socket, 'connect')
-    let server = accepted.get(this.socket.localPort!)
+    const key = `${this.socket.remotePort}:${this.socket.localPort}`
+    let server = accepted.get(key)
     while (server === undefined && Date.now() < deadline) {
       await sleep(10)
-      server = accepted.get(this.socket.localPort!)
+      server = accepted.get(key)
     }
     if (server === undefined) throw new Error('the server never saw this connection')
     if (server.destroyed) return true
@@ -140,13 +148,16 @@ async function serve(
   server: 'brisk' | 'node',
   options: BriskOptions = {},
   setup?: (app: Brisk) => void,
+  track = shared,
 ): Promise<{ app: Brisk; port: number }> {
   const app = new Brisk({ logger: silent, server, ...options })
-  apps.push(app)
+  track.apps.push(app)
   app.get('/', () => 'root')
   setup?.(app)
   const { port } = await app.listen({ port: 0 })
-  app.server!.raw.on('connection', (socket: Socket) => accepted.set(socket.remotePort!, socket))
+  app.server!.raw.on('connection', (socket: Socket) =>
+    accepted.set(`${socket.localPort}:${socket.remotePort}`, socket),
+  )
   return { app, port }
 }
 
@@ -268,61 +279,124 @@ describe.each(['brisk', 'node'] as const)('%s server: an upgrade answered with p
   }, 10_000)
 })
 
-describe('node:http server: bytes after a request whose answer is still being prepared', () => {
+// Concurrent: most of each test is the linger; every test keeps its own track of what it opened.
+describe.concurrent('node:http server: bytes after a request whose answer is still being prepared', () => {
   /** An app whose `GET /slow` answers after 200 ms, and the requests its handlers saw. */
-  async function slowApp(): Promise<{ port: number; seen: string[] }> {
+  async function slowApp(
+    track: Track,
+    more?: (app: Brisk) => void,
+  ): Promise<{ port: number; seen: string[] }> {
     const seen: string[] = []
-    const { port } = await serve('node', {}, (app) => {
-      app.get('/slow', async (req) => {
-        seen.push(`${req.method} ${req.path}`)
-        await sleep(200)
-        return 'slow answer'
-      })
-      app.get('/other', (req) => {
-        seen.push(`${req.method} ${req.path}`)
-        return 'other answer'
-      })
-    })
+    const { port } = await serve(
+      'node',
+      {},
+      (app) => {
+        more?.(app)
+        app.get('/slow', async (req) => {
+          seen.push(`${req.method} ${req.path}`)
+          await sleep(200)
+          return 'slow answer'
+        })
+        app.get('/other', (req) => {
+          seen.push(`${req.method} ${req.path}`)
+          return 'other answer'
+        })
+      },
+      track,
+    )
     return { port, seen }
   }
 
-  /** Sends `bytes` in one write; the client must get exactly the handler's answer, then the close. */
-  async function onlyTheAnswer(bytes: string): Promise<{ answer: Answer; seen: string[] }> {
-    const { port, seen } = await slowApp()
-    const peer = new Peer(port)
-    peer.send(bytes)
-    const closed = await peer.closesWithin(BOUND)
-    await Promise.race([peer.ended, sleep(500)])
-    expect(peer.text).not.toMatch(/ 400 /)
-    const answers = answersIn(peer.received)
-    expect(answers.map((a) => a.status)).toEqual([200])
-    expect(peer.text.endsWith('slow answer')).toBe(true) // nothing after it
-    expect(peer.isEnded).toBe(true)
-    expect(closed).toBe(true)
-    return { answer: answers[0]!, seen }
+  /** Sends `bytes` in one write; the client must get exactly the handlers' answers, then the close. */
+  async function onlyTheAnswers(
+    bytes: string,
+    bodies: string[],
+  ): Promise<{ answers: Answer[]; seen: string[] }> {
+    const track: Track = { apps: [], peers: new Set() }
+    try {
+      const { port, seen } = await slowApp(track)
+      const peer = new Peer(port, { track })
+      peer.send(bytes)
+      const closed = await peer.closesWithin(BOUND)
+      await Promise.race([peer.ended, sleep(500)])
+      expect(peer.text).not.toMatch(/ 400 /)
+      const answers = answersIn(peer.received)
+      expect(answers.map((a) => [a.status, a.body])).toEqual(bodies.map((body) => [200, body]))
+      expect(peer.text.endsWith(bodies.at(-1)!)).toBe(true) // nothing after the last answer
+      expect(peer.isEnded).toBe(true)
+      expect(closed).toBe(true)
+      return { answers, seen }
+    } finally {
+      await release(track)
+    }
   }
 
   it('sends the answer to a `Connection: close` request followed by junk, and nothing else', async () => {
-    const { answer, seen } = await onlyTheAnswer(
+    const { answers, seen } = await onlyTheAnswers(
       'GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nXYZ\r\n\r\n',
+      ['slow answer'],
     )
-    expect(answer.body).toBe('slow answer')
-    expect(answer.headers.connection).toBe('close')
+    expect(answers[0]!.headers.connection).toBe('close')
     expect(seen).toEqual(['GET /slow'])
   }, 10_000)
 
   it('sends the answer to a `Connection: close` request followed by a second request, which goes unanswered', async () => {
-    const { answer, seen } = await onlyTheAnswer(
+    const { seen } = await onlyTheAnswers(
       'GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\n',
+      ['slow answer'],
     )
-    expect(answer.body).toBe('slow answer')
     expect(seen).toEqual(['GET /slow'])
   }, 10_000)
 
   it('sends the answer to a keep-alive request followed by junk, then closes without a 400', async () => {
-    const { answer, seen } = await onlyTheAnswer('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nXYZ\r\n\r\n')
-    expect(answer.body).toBe('slow answer')
-    expect(answer.headers.connection).toBe('close')
+    const { answers, seen } = await onlyTheAnswers('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nXYZ\r\n\r\n', [
+      'slow answer',
+    ])
+    expect(answers[0]!.headers.connection).toBe('close')
     expect(seen).toEqual(['GET /slow'])
+  }, 10_000)
+
+  it('answers every pipelined request that arrived whole before the junk, in order, then closes', async () => {
+    const { answers, seen } = await onlyTheAnswers(
+      'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\nXYZ\r\n\r\n',
+      ['slow answer', 'other answer'],
+    )
+    // `/other` answered at once, its head queued behind `/slow`'s answer before the junk came: it may say
+    // keep-alive; the close that follows it is what counts.
+    expect(answers[1]!.body).toBe('other answer')
+    expect(seen).toEqual(['GET /slow', 'GET /other'])
+  }, 10_000)
+
+  it('refuses a pipelined request whose own body is broken in its turn, after the answer before it', async ({
+    onTestFinished,
+  }) => {
+    let uploadError: unknown
+    const track: Track = { apps: [], peers: new Set() }
+    onTestFinished(() => release(track))
+    const { port, seen } = await slowApp(track, (app) =>
+      app.post('/upload', async (req) => {
+        try {
+          return await req.text()
+        } catch (error) {
+          uploadError = error
+          throw error
+        }
+      }),
+    )
+    const peer = new Peer(port, { track })
+    peer.send(
+      'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nnot a size\r\n\r\n',
+    )
+    expect(await peer.closesWithin(BOUND)).toBe(true)
+    await Promise.race([peer.ended, sleep(500)])
+    const answers = answersIn(peer.received)
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, 'slow answer'],
+      [400, expect.stringContaining('"status":400')],
+    ])
+    expect(seen).toEqual(['GET /slow'])
+    for (let i = 0; i < 50 && uploadError === undefined; i++) await sleep(20)
+    expect(uploadError).toBeDefined()
   }, 10_000)
 })
