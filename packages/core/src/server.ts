@@ -125,7 +125,7 @@ function nodeServer(
   return { server, sockets }
 }
 
-/** Sockets whose end is decided: node reports each byte that still arrives as one more error, which changes nothing. */
+/** Sockets whose end is decided: a later error on one (a timeout, the parser's state at the client's FIN) changes nothing. */
 const decided = new WeakSet<Socket>()
 
 /** A response of node's server, with the fields of it that node reads when it finishes. */
@@ -159,6 +159,9 @@ function onClientError(error: Error & { code?: string }, socket: NodeSocket, sen
     lingeringClose(socket, undefined, sendTimeout)
     return
   }
+  // Whatever comes next is never read as a request, nor as the rest of one (after a timeout, node's parser
+  // would go on).
+  stopParsing(socket)
   const status =
     error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
   const inFlight = socket._httpMessage
@@ -178,12 +181,8 @@ function refuse(
   status: number,
   sendTimeout: number,
 ): void {
-  if (res?.headersSent) {
-    socket.destroy()
-    return
-  }
-  stopParsing(socket)
-  lingeringClose(socket, refusal(status), sendTimeout)
+  if (res?.headersSent) socket.destroy()
+  else lingeringClose(socket, refusal(status), sendTimeout)
 }
 
 /**
@@ -210,7 +209,7 @@ function answerThenClose(socket: NodeSocket, status: number, sendTimeout: number
 
 /**
  * Detaches node's parser from `socket`, so nothing the client still sends becomes a request (or the body of
- * one) after the refusal. Node's server feeds its parser from the socket's handle until a `'data'` listener
+ * one). Node's server feeds its parser from the socket's handle until a `'data'` listener
  * is added, then from that listener: adding one moves the bytes there, and removing them all drops them.
  */
 function stopParsing(socket: Socket): void {

@@ -367,6 +367,48 @@ describe.concurrent('node:http server: bytes after a request whose answer is sti
     expect(seen).toEqual(['GET /slow', 'GET /other'])
   }, 10_000)
 
+  it('refuses in its turn a pipelined request whose body stalls past requestTimeout, and reads nothing more', async ({
+    onTestFinished,
+  }) => {
+    const track: Track = { apps: [], peers: new Set() }
+    onTestFinished(() => release(track))
+    const seen: string[] = []
+    const { port } = await serve(
+      'node',
+      { requestTimeout: 1_000 },
+      (app) => {
+        app.get('/slower', async (req) => {
+          seen.push(req.path)
+          await sleep(4_000)
+          return 'slower answer'
+        })
+        app.post('/upload', async (req) => {
+          seen.push(req.path)
+          return await req.text()
+        })
+        app.get('/other', (req) => {
+          seen.push(req.path)
+          return 'other answer'
+        })
+      },
+      track,
+    )
+    const peer = new Peer(port, { track })
+    peer.send(
+      'GET /slower HTTP/1.1\r\nHost: x\r\n\r\nPOST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc',
+    )
+    await sleep(3_000) // past requestTimeout (checked every second), while `/slower` is still at work
+    peer.send('defghij' + 'GET /other HTTP/1.1\r\nHost: x\r\n\r\n') // the rest of the body, one more request
+    expect(await peer.closesWithin(1_000 + BOUND)).toBe(true)
+    await Promise.race([peer.ended, sleep(500)])
+    const answers = answersIn(peer.received)
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, 'slower answer'],
+      [408, expect.stringContaining('"status":408')],
+    ])
+    expect(seen).toEqual(['/slower', '/upload'])
+  }, 15_000)
+
   it('refuses a pipelined request whose own body is broken in its turn, after the answer before it', async ({
     onTestFinished,
   }) => {
