@@ -26,13 +26,35 @@ function bodiless(exchange: Exchange, status: number): boolean {
 // latin1, never as UTF-8.
 const NOT_ASCII = /[\x80-\xff]/
 
-/** Writes head and body, in one write when both can go as one UTF-8 string, and finishes the exchange. */
-function send(exchange: Exchange, head: string, body: string | Uint8Array | null, asciiHead: boolean): void {
+/**
+ * Bodies larger than this leave a slice at a time, each once the one before it has left the socket's buffer:
+ * the buffer then shrinks as the client reads, which is how a slow reader is told from one that reads nothing
+ * (one large write shows no progress until all of it is out), and no more than a slice waits in memory.
+ */
+const SLICE = 32 * 1024
+
+/**
+ * Writes head and body (`size` bytes), in one write when both can go as one UTF-8 string, and finishes the
+ * exchange; a body over {@link SLICE} goes out a slice at a time and finishes it when the last slice is out.
+ */
+function send(
+  exchange: Exchange,
+  head: string,
+  body: string | Uint8Array | null,
+  size: number,
+  asciiHead: boolean,
+): void {
   const socket = exchange.socket
   exchange.headSent = true
   if (!socket.destroyed) {
     if (body === null) socket.write(head, 'latin1')
-    else if (typeof body === 'string' && asciiHead) socket.write(head + body)
+    else if (size > SLICE) {
+      socket.write(head, 'latin1')
+      void writeSlices(exchange, typeof body === 'string' ? Buffer.from(body) : body).then(() => {
+        if (!socket.destroyed) exchange.finish()
+      })
+      return
+    } else if (typeof body === 'string' && asciiHead) socket.write(head + body)
     else {
       socket.cork()
       socket.write(head, 'latin1')
@@ -43,12 +65,20 @@ function send(exchange: Exchange, head: string, body: string | Uint8Array | null
   exchange.finish()
 }
 
+/** Writes `bytes` a {@link SLICE} at a time, each once the socket's buffer has drained; stops if it closes. */
+async function writeSlices(exchange: Exchange, bytes: Uint8Array): Promise<void> {
+  const socket = exchange.socket
+  for (let at = 0; at < bytes.byteLength && !socket.destroyed; at += SLICE) {
+    if (!socket.write(bytes.subarray(at, at + SLICE))) await drained(exchange)
+  }
+}
+
 /** A 200 with only a content type: the path of most handler results. */
 function writeSimple(exchange: Exchange, type: string, body: string | Uint8Array): void {
   if (exchange.finished) return
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
   const head = `HTTP/1.1 200 OK\r\ncontent-type: ${type}\r\ncontent-length: ${length}\r\n${currentDate()}${connectionFields(exchange, false)}\r\n`
-  send(exchange, head, exchange.head.method === 'HEAD' ? null : body, true)
+  send(exchange, head, exchange.head.method === 'HEAD' ? null : body, length, true)
 }
 
 function writeBrisk(exchange: Exchange, res: BriskResponse): void {
@@ -62,18 +92,19 @@ function writeBrisk(exchange: Exchange, res: BriskResponse): void {
   const body = res.body
   const noBody = bodiless(exchange, status)
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
     let size = length
-    if (body !== null) size = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
+    if (body !== null) size = String(bytes)
     else if (size === undefined && status >= 200 && status !== 204 && status !== 304) size = '0'
     const sized = size === undefined || status === 204 || status < 200 ? '' : `content-length: ${size}\r\n`
     const head = `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`
-    send(exchange, head, noBody ? null : body, !NOT_ASCII.test(lines))
+    send(exchange, head, noBody ? null : body, bytes, !NOT_ASCII.test(lines))
     return
   }
   if (noBody) {
     discard(body)
     const sized = length === undefined ? '' : `content-length: ${length}\r\n`
-    send(exchange, `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`, null, true)
+    send(exchange, `${start}${lines}${sized}${connectionFields(exchange, close)}\r\n`, null, 0, true)
     return
   }
   // A stream: its declared length if it has one, else chunked (HTTP/1.1) or until the connection closes (1.0).
@@ -127,16 +158,20 @@ async function pipeStream(
       }
       if (value.byteLength === 0) continue // an empty chunk would read as the end of a chunked body
       let ok: boolean
-      if (chunked) {
+      if (declared >= 0 && sent + value.byteLength > declared) {
+        // More than the declared content-length: the extra bytes would be read as the next response.
+        socket.write(value.subarray(0, declared - sent))
+        break
+      } else if (value.byteLength > SLICE) {
+        if (chunked) socket.write(`${value.byteLength.toString(16)}\r\n`, 'latin1')
+        await writeSlices(exchange, value)
+        ok = chunked ? socket.write('\r\n', 'latin1') : true
+      } else if (chunked) {
         socket.cork()
         socket.write(`${value.byteLength.toString(16)}\r\n`, 'latin1')
         socket.write(value)
         ok = socket.write('\r\n', 'latin1')
         socket.uncork()
-      } else if (declared >= 0 && sent + value.byteLength > declared) {
-        // More than the declared content-length: the extra bytes would be read as the next response.
-        socket.write(value.subarray(0, declared - sent))
-        break
       } else {
         ok = socket.write(value)
       }

@@ -63,24 +63,30 @@ export function lingeringClose(
 }
 
 /**
- * Whether a socket's peer has stopped taking the bytes written to it: none of them left the socket's buffer
- * for `limit` ms. A peer that reads slowly makes progress and is never stalled; one that does not read is.
+ * Whether a socket's peer has stopped taking the bytes written to it: while bytes wait to be sent, no write
+ * has completed for `limit` ms. A peer that reads slowly makes progress and is never stalled; one that does
+ * not read is. Progress is counted in bytes whose write completed (`bytesWritten` less what is still
+ * buffered), so it shows even when the buffer holds the same amount at every look. A large body must be
+ * written in slices for its progress to show (`http1-entry.ts` does so): one write completes only whole.
  *
  * @example
  * const watch = new SendWatch()
  * if (watch.stalled(socket, Date.now(), 30_000)) socket.destroy()
  */
 export class SendWatch {
-  #left = 0
+  #sent = -1
   #since = 0
 
   /** Call it now and then; true once nothing has been sent for `limit` ms while bytes wait to be sent. */
   stalled(socket: Duplex, now: number, limit: number): boolean {
     const left = socket.writableLength
-    // Progress is the buffer shrinking (or a first byte waiting); more bytes written is not.
-    if (left === 0 || left < this.#left || this.#left === 0) this.#since = now
-    this.#left = left
-    return left > 0 && now - this.#since >= limit
+    const sent = ((socket as Partial<Socket>).bytesWritten ?? 0) - left
+    if (left === 0 || sent !== this.#sent) {
+      this.#sent = sent
+      this.#since = now
+      return false
+    }
+    return now - this.#since >= limit
   }
 }
 
