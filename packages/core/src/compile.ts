@@ -155,6 +155,7 @@ function build(
     options,
     blueprint: state.kind === 'blueprint' ? state.name : undefined,
     automatic: false,
+    meta: {},
   }
   const strict = options.strictSlashes ?? mount.strict
   const bodyLimit = options.bodyLimit === undefined ? defaults.bodyLimit : parseBytes(options.bodyLimit)
@@ -205,6 +206,7 @@ function basePlan(
       },
     }
     for (const scope of chain) for (const hook of scope[kScope].routeHooks) hook(builder)
+    Object.freeze(info.meta)
   }
   const pre = [...chain.flatMap((s) => s[kScope].requestHooks), ...extraPre, ...list(options.onRequest)]
   const post = [
@@ -271,7 +273,7 @@ function addAutomatic(
     const key = `${p.info.host} ${p.info.path}`
     if (seen.has(key) || p.info.method === WS_METHOD) continue
     seen.add(key)
-    const info: RouteInfo = { ...p.info, method: 'OPTIONS', automatic: true }
+    const info: RouteInfo = { ...p.info, method: 'OPTIONS', automatic: true, meta: {} }
     tryAdd('OPTIONS', info, basePlan(p.chain, info, options, defaults, 0), p.strict)
   }
 }

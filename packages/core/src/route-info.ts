@@ -39,6 +39,33 @@ export interface RouteOptions {
   onResponse?: ResponseHook<any> | ResponseHook<any>[]
 }
 
+/**
+ * That a route needs credentials, as an auth plugin records it in `route.meta.auth`, so other plugins (an
+ * OpenAPI generator, say) learn it without importing the auth plugin.
+ *
+ * @example
+ * route.meta.auth = { scheme: 'bearerAuth', definition: { type: 'http', scheme: 'bearer' }, scopes: ['books:write'], anyOf: [] }
+ */
+export interface RouteAuth {
+  /** The security scheme's name, e.g. `bearerAuth` (the key in OpenAPI's `components.securitySchemes`). */
+  readonly scheme: string
+  /** The scheme as OpenAPI describes it, e.g. `{ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }`. */
+  readonly definition: Readonly<Record<string, unknown>>
+  /** Scopes a caller must all hold. */
+  readonly scopes: readonly string[]
+  /** Scopes of which a caller must hold at least one; empty when none is asked. */
+  readonly anyOf: readonly string[]
+}
+
+/**
+ * What plugins learned about a route at start-up, for other plugins to read; written by `onRoute` hooks,
+ * frozen once the route is compiled. Plugins add their own members by module augmentation.
+ */
+export interface RouteMeta {
+  /** The route needs credentials (set by an auth plugin such as `@brisk/jwt`). */
+  auth?: RouteAuth
+}
+
 /** A route as the app compiled it. */
 export interface RouteInfo {
   /** The full name (`books.show`), if it has one. */
@@ -55,6 +82,8 @@ export interface RouteInfo {
   readonly blueprint: string | undefined
   /** True for the HEAD and OPTIONS routes Brisk adds by itself. */
   readonly automatic: boolean
+  /** What plugins recorded about the route while it was compiled (read-only afterwards). */
+  readonly meta: Readonly<RouteMeta>
 }
 
 /**
@@ -66,6 +95,8 @@ export interface RouteInfo {
  * })
  */
 export interface RouteBuilder extends RouteInfo {
+  /** Facts for other plugins to read: `route.meta.auth = { … }`. */
+  readonly meta: RouteMeta
   /** Adds request middleware that runs after the scopes' own, before the route's. */
   addRequestHook(hook: RequestHook<any>): void
   /** Adds response middleware that runs before the scopes' own. */

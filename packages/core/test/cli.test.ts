@@ -198,6 +198,7 @@ function route(method: string, path: string, more: Partial<RouteInfo> = {}): Rou
     options: {},
     blueprint: undefined,
     automatic: false,
+    meta: {},
     ...more,
   }
 }

@@ -176,6 +176,37 @@ forEachEntry('route options read by another plugin', (make) => {
     }
   })
 
+  it('lets an onRoute hook record route.meta for other plugins, read-only once the app has started', async () => {
+    const guard = definePlugin({
+      name: 'meta-guard',
+      register(scope) {
+        scope.onRoute((route) => {
+          if (route.path.startsWith('/admin') && !route.automatic) {
+            route.meta.auth = {
+              scheme: 'bearerAuth',
+              definition: { type: 'http', scheme: 'bearer' },
+              scopes: ['admin'],
+              anyOf: [],
+            }
+          }
+        })
+      },
+    })
+    const app = new Brisk().use(guard)
+    app.get('/admin/keys', () => 'keys')
+    app.get('/public', () => 'hi')
+    await app.ready()
+    const byPath = new Map(
+      app
+        .routes()
+        .filter((r) => !r.automatic)
+        .map((r) => [r.path, r]),
+    )
+    expect(byPath.get('/admin/keys')!.meta.auth).toMatchObject({ scheme: 'bearerAuth', scopes: ['admin'] })
+    expect(byPath.get('/public')!.meta).toEqual({})
+    expect(Object.isFrozen(byPath.get('/admin/keys')!.meta)).toBe(true)
+  })
+
   it('lets an onRoute hook add an error handler that is tried before the scopes’ own', async () => {
     const shaped = definePlugin({
       name: 'shaped-errors',
