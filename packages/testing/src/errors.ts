@@ -20,6 +20,8 @@ export const errorCodes = {
     'The server answered a websocket request with a plain HTTP response instead of switching protocols.',
   BRISK_TEST_ERR_WS_TIMEOUT: 'No websocket message (or handshake) arrived within the timeout.',
   BRISK_TEST_ERR_WS_CLOSED: 'A websocket was read from or written to after it closed.',
+  BRISK_TEST_ERR_SERVICE:
+    'A service for tests (a program from Debian’s packages, a `redis-server`) is missing and cannot be installed, or did not start.',
 } as const
 
 /** A code of {@link errorCodes}. */
