@@ -52,7 +52,15 @@ export { BriskRequest } from './request'
 export type { ResponseBody, ResponseInit } from './response'
 export { BriskResponse, empty, html, json, redirect, text } from './response'
 // Routes
-export type { RouteAuth, RouteBuilder, RouteInfo, RouteMeta, RouteOptions } from './route-info'
+export type {
+  HandlerSource,
+  RouteAuth,
+  RouteBuilder,
+  RouteInfo,
+  RouteMeta,
+  RouteOptions,
+} from './route-info'
+export { HANDLER_SOURCE } from './route-info'
 export type { RouteDefinition, ViewRoutes } from './route-scope'
 export { RoutePatternError } from './router/path'
 export type { Listener, ListenerEvent, ScopeOptions } from './scope'

@@ -66,6 +66,25 @@ export interface RouteMeta {
   auth?: RouteAuth
 }
 
+/**
+ * Where a handler came from, when core made it: a class view's method, or a static folder. Kept on the handler
+ * under {@link HANDLER_SOURCE}, so a plugin that sees the handler (`route.wrapHandler`) can find the view method
+ * (and the decorators on it) behind a bound handler, or leave static routes out of what it describes.
+ *
+ * @example
+ * route.wrapHandler((handler) => {
+ *   const source = (handler as { [HANDLER_SOURCE]?: HandlerSource })[HANDLER_SOURCE]
+ *   if (source?.kind === 'view') console.log(source.view.constructor.name, source.method.name)
+ *   return handler
+ * })
+ */
+export type HandlerSource =
+  | { readonly kind: 'view'; readonly view: object; readonly method: (...args: any[]) => unknown }
+  | { readonly kind: 'static'; readonly folder: string }
+
+/** The key of a handler's {@link HandlerSource}; `Symbol.for`, so copies of core agree on it. */
+export const HANDLER_SOURCE: unique symbol = Symbol.for('brisk.handler-source')
+
 /** A route as the app compiled it. */
 export interface RouteInfo {
   /** The full name (`books.show`), if it has one. */

@@ -2,7 +2,7 @@
  * Route registration, shared by the app and blueprints: `get`, `post`, …, `route({...})` and `view()`.
  */
 
-import type { RouteOptions } from './route-info'
+import { HANDLER_SOURCE, type HandlerSource, type RouteOptions } from './route-info'
 import { parsePath } from './router/path'
 import { assertFunction, kScope, Scope } from './scope'
 import { checkStaticFolder, resolveStaticOptions, type StaticOptions, staticHandler } from './static'
@@ -124,6 +124,8 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
       // verb shares one name for `urlFor` (as in Sanic), inferred like a function handler's name.
       const handler = method.bind(instance)
       Object.defineProperty(handler, 'name', { value: instance.constructor.name })
+      const source: HandlerSource = { kind: 'view', view: instance, method: method as () => unknown }
+      Object.defineProperty(handler, HANDLER_SOURCE, { value: source })
       this.add([verb.toUpperCase()], path, options, handler)
     }
     if (found === 0)
@@ -176,6 +178,8 @@ export abstract class RouteScope<E extends Env = {}> extends Scope<E> {
     if (typeof prefix !== 'string' || !prefix.startsWith('/'))
       throw new TypeError('static(): prefix must start with "/"')
     const handler = staticHandler(folder, resolveStaticOptions(options))
+    const source: HandlerSource = { kind: 'static', folder }
+    Object.defineProperty(handler, HANDLER_SOURCE, { value: source })
     const base = prefix.replace(/\/+$/, '')
     this.beforeStart(() => checkStaticFolder(folder))
     this.add(['GET'], `${base}/:path<path>`, { name: options.name }, handler)
