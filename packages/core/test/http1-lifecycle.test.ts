@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Brisk, type BriskOptions } from '../src/index'
 import { LINGER } from '../src/lingering-close'
 import { silent } from './_helpers'
@@ -14,9 +14,11 @@ import { closeRawClients, Raw, sleep } from './_raw-client'
 const apps: Brisk<any>[] = []
 
 afterEach(async () => {
-  closeRawClients()
   await Promise.all(apps.splice(0).map((app) => app.close()))
 })
+
+// Not after each test: the cases that wait out a linger run concurrently, each with clients of its own.
+afterAll(() => closeRawClients())
 
 async function serve(setup: (app: Brisk) => void = () => {}, options: BriskOptions = {}): Promise<number> {
   const app = new Brisk({ logger: silent, server: 'brisk', shutdownTimeout: 500, ...options })
@@ -40,19 +42,56 @@ function trickle(raw: Raw, every: number): void {
   raw.closed.then(() => clearInterval(timer))
 }
 
-/** The connections the server still holds. */
-function connections(app: Brisk<any>): Promise<number> {
-  return new Promise((resolve, reject) =>
-    app.server!.raw.getConnections((error, count) => (error ? reject(error) : resolve(count))),
-  )
-}
-
 /** How long the server may take to close a finished connection: the linger, and some slack for a busy machine. */
 const CLOSE_BOUND = LINGER + 2_500
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
 
-describe('a connection the server has finished with', () => {
+// These cases mostly wait for a linger to end: they run at once, on one app, each watching its own socket.
+describe.concurrent('a connection the server has finished with', () => {
+  let port = 0
+  let shared: Brisk
+  /** The server's side of each connection, by the client's port. */
+  const accepted = new Map<number, Socket>()
+  beforeAll(async () => {
+    shared = new Brisk({
+      logger: silent,
+      server: 'brisk',
+      shutdownTimeout: 500,
+      bodyLimit: 10,
+      maxHeaderSize: 4096,
+      headersTimeout: 300,
+      requestTimeout: 300,
+    })
+    shared.get('/', () => 'home')
+    shared.post('/echo', async (req) => await req.text())
+    port = (await shared.listen({ port: 0, signals: false })).port
+    shared.server!.raw.on('connection', (socket: Socket) => accepted.set(socket.remotePort!, socket))
+  })
+  afterAll(() => shared.close())
+
+  /** The client's own port, by client (a closed socket no longer tells it). */
+  const ports = new Map<Raw, number>()
+
+  /** A half-open client, already connected. */
+  async function client(): Promise<Raw> {
+    const raw = new Raw(port, { halfOpen: true })
+    await raw.ready()
+    ports.set(raw, raw.socket.localPort!)
+    return raw
+  }
+
+  /** Whether the server destroyed its side of `raw`'s connection within `ms`. */
+  async function serverClosed(raw: Raw, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const socket = accepted.get(ports.get(raw)!)
+      if (socket?.destroyed) return true
+      if (Date.now() > deadline) return false
+      await sleep(50)
+    }
+  }
+
   // Each request ends in an answer after which the connection must close.
   const cases: [string, string, number][] = [
     ['a Connection: close request', 'GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n', 200],
@@ -76,24 +115,20 @@ describe('a connection the server has finished with', () => {
   it.each(cases)(
     'is closed after %s, however the client keeps sending',
     async (_what, request, status) => {
-      const port = await serve(() => {}, { bodyLimit: 10, maxHeaderSize: 4096 })
-      const raw = new Raw(port, { halfOpen: true })
-      await raw.ready()
+      const raw = await client()
       raw.write(request)
       const res = await raw.response()
       expect(res.status).toBe(status)
       expect(res.headers.connection).toBe('close')
       trickle(raw, 150)
       expect(await raw.closedWithin(CLOSE_BOUND)).toBe(true)
-      expect(await connections(apps[0]!)).toBe(0) // the server's side is gone too
+      expect(await serverClosed(raw, 500)).toBe(true) // the server's side is gone too
     },
     CLOSE_BOUND + 5_000,
   )
 
   it('is closed after the slowloris 408, however the client keeps sending', async () => {
-    const port = await serve(() => {}, { headersTimeout: 300 })
-    const raw = new Raw(port, { halfOpen: true })
-    await raw.ready()
+    const raw = await client()
     raw.write('GET / HTTP/1.1\r\nhost: x\r\n')
     trickle(raw, 100) // header bytes that never end the head
     const res = await raw.response()
@@ -102,19 +137,15 @@ describe('a connection the server has finished with', () => {
   })
 
   it('is closed after a request whose body does not arrive within requestTimeout (408)', async () => {
-    const port = await serve(() => {}, { requestTimeout: 300 })
-    const raw = new Raw(port, { halfOpen: true })
-    await raw.ready()
-    raw.write('POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 1000000\r\n\r\n')
+    const raw = await client()
+    raw.write('POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\n\r\n')
     trickle(raw, 100)
     expect((await raw.response()).status).toBe(408)
     expect(await raw.closedWithin(CLOSE_BOUND)).toBe(true)
   })
 
   it('is closed at once when the client also closes its side after the answer', async () => {
-    const port = await serve()
-    const raw = new Raw(port, { halfOpen: true })
-    await raw.ready()
+    const raw = await client()
     raw.write('GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')
     expect((await raw.response()).body.toString()).toBe('home')
     raw.socket.end()
@@ -122,9 +153,7 @@ describe('a connection the server has finished with', () => {
   })
 
   it('answers a client that is still sending a refused body, so it can read the 413 before the close', async () => {
-    const port = await serve(() => {}, { bodyLimit: 1000 })
-    const raw = new Raw(port, { halfOpen: true })
-    await raw.ready()
+    const raw = await client()
     raw.write('POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 5000000\r\n\r\n')
     // The client goes on sending the body it announced; the server reads and drops it while it lingers.
     for (let i = 0; i < 20; i++) raw.socket.write(Buffer.alloc(64 * 1024, 'b'))
