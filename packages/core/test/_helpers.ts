@@ -36,9 +36,10 @@ export function getFresh(
   port: number,
   path: string,
   timeout = 10_000,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: false, timeout }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => {

@@ -3,11 +3,11 @@
  * same normalised path, through every entry (inject, fetch, Brisk's server, node:http).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Brisk, json, text } from '../src/index'
+import { getFresh } from './_helpers'
 import { forEachEntry, many, once } from './_matrix'
 
 let base: string
@@ -355,21 +355,7 @@ function rawGet(
   target: string,
   host = 'ignored.example',
 ): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path: target, headers: { host }, agent: false },
-      (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          body += chunk
-        })
-        res.on('end', () => resolve({ status: res.statusCode!, body }))
-      },
-    )
-    req.on('error', reject)
-    req.end()
-  })
+  return getFresh(port, target, 10_000, { host })
 }
 
 function absoluteApp(): Brisk {
