@@ -1,0 +1,159 @@
+/**
+ * The route guard: request middleware that finds the access token, verifies it, checks scopes (and, in cookie
+ * mode, the CSRF token), and puts the claims on `req.ctx.jwt`. It runs before the handler, so before anything
+ * reads the body: a request without a valid token is refused whatever its body or size.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { BriskRequest } from '@brisk/core'
+import type { Config } from './config'
+import { insufficientScope, JwtHTTPError } from './errors'
+import { satisfies } from './scopes'
+import type { Verified } from './token-cache'
+import { refusal, verifyAccess } from './tokens'
+
+type Req = BriskRequest<any, any>
+
+/** A route's requirement, resolved: the scopes it needs (all of), and those of which it needs one. */
+export interface Requirement {
+  readonly scopes: readonly string[]
+  readonly anyOf: readonly string[]
+}
+
+/** What the guard of one route reads; filled while the route compiles, final once the app has started. */
+export interface Slot {
+  config: Config | null
+  /** The requirement of the enclosing scopes (`requireAuth`), before the route's own option. */
+  scoped: Requirement | null
+  /** The requirement in force: the route's option, else `scoped`. */
+  requirement: Requirement | null
+  attached: boolean
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const WS_METHOD = 'WS' // core's method word for websocket routes
+
+/**
+ * Guards one request. Returns `undefined` (go on) synchronously when the token is in the verified cache,
+ * else a promise of it; throws or rejects with a 401/403 {@link JwtHTTPError}.
+ *
+ * @example
+ * route.addRequestHook((req) => guardRequest(slot, req))
+ */
+export function guardRequest(slot: Slot, req: Req): undefined | Promise<undefined> {
+  const need = slot.requirement
+  const config = slot.config
+  if (need === null || config === null) return undefined
+  const found = findToken(config, req)
+  const verified = verifyAccess(config, found.token)
+  if (verified instanceof Promise) return admitLater(config, need, req, found.fromCookie, verified)
+  admit(config, need, req, found.fromCookie, verified)
+  return undefined
+}
+
+async function admitLater(
+  config: Config,
+  need: Requirement,
+  req: Req,
+  fromCookie: boolean,
+  pending: Promise<Verified>,
+): Promise<undefined> {
+  admit(config, need, req, fromCookie, await pending)
+  return undefined
+}
+
+function admit(config: Config, need: Requirement, req: Req, fromCookie: boolean, verified: Verified): void {
+  if (!satisfies(verified.scopes, need.scopes, need.anyOf)) {
+    throw insufficientScope(
+      need.anyOf.length > 0 ? [...need.scopes, ...need.anyOf] : need.scopes,
+      config.challenge,
+    )
+  }
+  if (fromCookie && UNSAFE.has(req.method)) checkCsrf(config, req, verified.claims.csrf)
+  req.ctx.jwt = verified.claims
+}
+
+interface Found {
+  token: string
+  fromCookie: boolean
+}
+
+/**
+ * The access token of a request: the `Authorization: Bearer` header (scheme case-insensitive), else the
+ * cookie in cookie mode, else, on websocket routes, the configured query parameter or subprotocol offer.
+ *
+ * @example
+ * const { token } = findToken(config, req)
+ */
+export function findToken(config: Config, req: Req): Found {
+  const header = req.headers.authorization
+  if (header !== undefined) {
+    if (typeof header !== 'string') throw malformed(config)
+    // "Bearer" then one or more spaces (RFC 6750 §2.1 has one; RFC 9110 §11.4 allows any case of the scheme).
+    if (header.length < 8 || header.slice(0, 6).toLowerCase() !== 'bearer' || header[6] !== ' ')
+      throw malformed(config)
+    const token = header.slice(7).trim()
+    if (token === '' || token.includes(' ')) throw malformed(config)
+    return { token, fromCookie: false }
+  }
+  const cookies = config.cookies
+  if (cookies !== null) {
+    const token = req.cookies[cookies.access]
+    if (token !== undefined && token !== '') return { token, fromCookie: true }
+  }
+  if (req.route?.method === WS_METHOD) {
+    const token = websocketToken(config, req)
+    if (token !== undefined) return { token, fromCookie: false }
+  }
+  throw refusal(config, 'BRISK_JWT_ERR_TOKEN_MISSING', 'No access token was sent')
+}
+
+function websocketToken(config: Config, req: Req): string | undefined {
+  if (config.wsQuery !== undefined) {
+    const value = req.query[config.wsQuery]
+    if (typeof value === 'string' && value !== '') return value
+  }
+  const prefix = config.wsProtocol
+  const offered = req.headers['sec-websocket-protocol']
+  if (prefix !== undefined && typeof offered === 'string') {
+    for (const part of offered.split(',')) {
+      const p = part.trim()
+      if (p.startsWith(prefix) && p.length > prefix.length) return p.slice(prefix.length)
+    }
+  }
+  return undefined
+}
+
+function malformed(config: Config): JwtHTTPError {
+  return refusal(config, 'BRISK_JWT_ERR_TOKEN_MALFORMED', 'The Authorization header is not a Bearer token')
+}
+
+/**
+ * Double-submit CSRF check of cookie mode: the header must repeat the CSRF token. `expected` is the token the
+ * access token was issued with (a claim, which a site that can plant cookies still cannot forge), or the CSRF
+ * cookie for the refresh and logout endpoints.
+ *
+ * @example
+ * checkCsrf(config, req, req.cookies.csrf_token)
+ */
+export function checkCsrf(config: Config, req: Req, expected: unknown): void {
+  const cookies = config.cookies!
+  const sent = req.headers[cookies.csrfHeader]
+  if (
+    typeof expected !== 'string' ||
+    expected === '' ||
+    typeof sent !== 'string' ||
+    !sameText(sent, expected)
+  ) {
+    throw new JwtHTTPError(
+      403,
+      'BRISK_JWT_ERR_CSRF',
+      `The ${cookies.csrfHeader} header is missing or does not match`,
+    )
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
