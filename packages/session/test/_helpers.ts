@@ -61,12 +61,15 @@ export function sessionApp(options: Partial<SessionOptions> = {}, logger?: Logge
     await req.ctx.session.set('user', 'ada')
     return { id: req.ctx.session.id }
   })
-  app.get('/peek', async (req) => ({
-    id: req.ctx.session.id ?? null,
-    visits: (await req.ctx.session.get('visits')) ?? null,
-    user: (await req.ctx.session.get('user')) ?? null,
-    isNew: req.ctx.session.isNew,
-  }))
+  app.get('/peek', async (req) => {
+    const s = await req.ctx.session.load()
+    return {
+      id: s.id,
+      visits: (await s.get('visits')) ?? null,
+      user: (await s.get('user')) ?? null,
+      isNew: s.isNew,
+    }
+  })
   app.get('/plain', () => ({ ok: true }))
   return app
 }
