@@ -7,7 +7,7 @@
  */
 import type { BriskRequest, BriskResponse } from '@brisk/core'
 import { type Engine, settle, unavailable } from './engine'
-import { SessionCookieTooLarge } from './errors'
+import { SessionCookieTooLarge, SessionStoreUnavailable } from './errors'
 import type { SessionData } from './store'
 
 const FLASH = '__flash'
@@ -39,6 +39,8 @@ export class Session {
   #hadCookie = false
   /** regenerate(): write even an empty session, under its new id. */
   #regenerated = false
+  /** A store call failed during this request. */
+  #failed = false
 
   /** @internal Made by the plugin for each request. */
   constructor(req: BriskRequest<any, any>, engine: Engine) {
@@ -244,15 +246,19 @@ export class Session {
     if (this.#engine.settings.rolling) this.#renew = true
   }
 
-  /** A store call, timed and turned into a 503 when it fails (sync throws included). */
-  #call<T>(run: () => T | Promise<T>): T | Promise<T> {
-    let value: T | Promise<T>
+  /**
+   * A store call, timed and turned into a 503 when it fails (sync throws included). After a failure the
+   * session is left alone: the response neither writes it nor touches its cookie.
+   */
+  async #call<T>(run: () => T | Promise<T>): Promise<T> {
     try {
-      value = run()
+      return await settle(this.#engine, this.#req.app.log, run())
     } catch (error) {
-      throw unavailable(this.#engine, this.#req.app.log, error)
+      this.#failed = true
+      throw error instanceof SessionStoreUnavailable
+        ? error
+        : unavailable(this.#engine, this.#req.app.log, error)
     }
-    return settle(this.#engine, this.#req.app.log, value)
   }
 
   /** @internal Saves what changed and sets or clears the cookie; the plugin's response hook calls it. */
@@ -267,6 +273,7 @@ export class Session {
     } catch {
       return // the load failed and answered 503 already
     }
+    if (this.#failed) return
     const { settings, signer, sealer } = this.#engine
     const store = settings.store
     if (this.#isNew) {

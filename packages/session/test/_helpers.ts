@@ -3,7 +3,14 @@
  * calls it gets (to prove a route that never touches its session costs no store round trip).
  */
 import { Brisk, empty, type Logger } from '@brisk/core'
-import { MemoryStore, type SessionData, type SessionOptions, type Store, type StoreSetOptions, session } from '../src/index'
+import {
+  MemoryStore,
+  type SessionData,
+  type SessionOptions,
+  type Store,
+  type StoreSetOptions,
+  session,
+} from '../src/index'
 
 export const SECRET = 'test secret of at least thirty-two bytes, for sure'
 export const OLD_SECRET = 'an older secret, also thirty-two bytes long or more'

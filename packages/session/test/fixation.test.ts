@@ -43,7 +43,9 @@ describe('session fixation', () => {
   it('clears a cookie it did not issue when the request ends without a session', async () => {
     const client = testClient(sessionApp())
     const res = await client.get('/peek', { cookies: { sid: 'forged' } })
-    expect(res.headers.getSetCookie()[0]).toMatch(/^sid=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0/)
+    expect(res.headers.getSetCookie()[0]).toMatch(
+      /^sid=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0/,
+    )
     await client.close()
   })
 

@@ -1,0 +1,6 @@
+/** Installs Debian's redis-server once, before any test's timeout starts, when a fresh CI machine lacks it. */
+import { ensureDebianPackage } from '@brisk/testing/services'
+
+export default function setup(): void {
+  ensureDebianPackage('redis-server')
+}
