@@ -1,0 +1,138 @@
+/**
+ * Request validation before the handler: path parameters, query and headers first (synchronously when every
+ * check can be), then the JSON body. Any bad field ends in one 422 that lists them all.
+ */
+import type { BriskRequest, Handler, HandlerResult } from '@brisk/core'
+import type { Compilers } from './ajv'
+import { type Check, compileCheck, type Outcome, runCheck } from './check'
+import { type FieldError, ValidationFailed } from './errors'
+import type { RequestSchemas } from './operation'
+import type { ToJSONSchema } from './schema'
+
+/** The compiled checks of one route; null where nothing is declared. */
+export interface RequestPlan {
+  readonly params: Check | null
+  readonly query: Check | null
+  readonly headers: Check | null
+  readonly body: Check | null
+  /** Whether a parameter check may answer with a promise (an async Standard Schema). */
+  readonly sync: boolean
+}
+
+/**
+ * Compiles a route's request schemas, or returns null when it declares none (the route then pays nothing).
+ *
+ * @example
+ * const plan = compileRequestPlan({ body: BookSchema }, compilers, 'POST /books')
+ */
+export function compileRequestPlan(
+  schemas: RequestSchemas,
+  compilers: Compilers,
+  where: string,
+  toJSONSchema?: ToJSONSchema,
+): RequestPlan | null {
+  const { body, query, params, headers } = schemas
+  if (body === undefined && query === undefined && params === undefined && headers === undefined) return null
+  const plan = {
+    params:
+      params === undefined ? null : compileCheck(params, 'path', compilers.coercing, where, toJSONSchema),
+    query: query === undefined ? null : compileCheck(query, 'query', compilers.coercing, where, toJSONSchema),
+    headers:
+      headers === undefined ? null : compileCheck(headers, 'header', compilers.coercing, where, toJSONSchema),
+    body: body === undefined ? null : compileCheck(body, 'body', compilers.exact, where, toJSONSchema),
+  }
+  return {
+    ...plan,
+    sync: plan.params?.standard == null && plan.query?.standard == null && plan.headers?.standard == null,
+  }
+}
+
+/**
+ * Wraps a handler so the request is checked first. Made once per route at start-up; per request it runs
+ * top-level functions only.
+ *
+ * @example
+ * route.wrapHandler((handler) => validatingHandler(plan, handler))
+ */
+export function validatingHandler(plan: RequestPlan, handler: Handler<any, any>): Handler<any, any> {
+  if (plan.sync) {
+    if (plan.body === null) return (req) => checkSyncParts(plan, handler, req)
+    return (req) => checkBody(plan, handler, req, syncPartErrors(plan, req))
+  }
+  return (req) => checkAllAsync(plan, handler, req)
+}
+
+function checkSyncParts(
+  plan: RequestPlan,
+  handler: Handler<any, any>,
+  req: BriskRequest<any, any>,
+): HandlerResult | Promise<HandlerResult> {
+  const errors = syncPartErrors(plan, req)
+  if (errors !== null) throw new ValidationFailed(errors)
+  return handler(req)
+}
+
+/** Checks parameters with Ajv only (no Standard Schema): values are converted in place. */
+function syncPartErrors(plan: RequestPlan, req: BriskRequest<any, any>): FieldError[] | null {
+  let errors: FieldError[] | null = null
+  if (plan.params !== null) errors = add(errors, runCheck(plan.params, req.params) as Outcome)
+  if (plan.query !== null) errors = add(errors, runCheck(plan.query, req.query) as Outcome)
+  if (plan.headers !== null) errors = add(errors, runCheck(plan.headers, headerCopy(req)) as Outcome)
+  return errors
+}
+
+async function checkBody(
+  plan: RequestPlan,
+  handler: Handler<any, any>,
+  req: BriskRequest<any, any>,
+  errors: FieldError[] | null,
+): Promise<HandlerResult> {
+  // Malformed JSON, a wrong content type or an empty body throw here as core's 400/415.
+  const body = await req.json()
+  let outcome = runCheck(plan.body!, body)
+  if (outcome instanceof Promise) outcome = await outcome
+  errors = add(errors, outcome)
+  if (errors !== null) throw new ValidationFailed(errors)
+  if (outcome.value !== body) setJSON(req, outcome.value)
+  return handler(req)
+}
+
+async function checkAllAsync(
+  plan: RequestPlan,
+  handler: Handler<any, any>,
+  req: BriskRequest<any, any>,
+): Promise<HandlerResult> {
+  let errors: FieldError[] | null = null
+  if (plan.params !== null) {
+    const outcome = await runCheck(plan.params, req.params)
+    errors = add(errors, outcome)
+    if (outcome.errors === null) req.params = outcome.value
+  }
+  if (plan.query !== null) {
+    const query = req.query
+    const outcome = await runCheck(plan.query, query)
+    errors = add(errors, outcome)
+    if (outcome.errors === null && outcome.value !== query)
+      Object.defineProperty(req, 'query', { value: outcome.value })
+  }
+  if (plan.headers !== null) errors = add(errors, await runCheck(plan.headers, headerCopy(req)))
+  if (plan.body !== null) return checkBody(plan, handler, req, errors)
+  if (errors !== null) throw new ValidationFailed(errors)
+  return handler(req)
+}
+
+function add(errors: FieldError[] | null, outcome: Outcome): FieldError[] | null {
+  if (outcome.errors === null) return errors
+  return errors === null ? outcome.errors : errors.concat(outcome.errors)
+}
+
+/** Headers are checked on a copy: converting them in place would change what every other reader sees. */
+function headerCopy(req: BriskRequest<any, any>): Record<string, unknown> {
+  return { ...req.headers }
+}
+
+/** A Standard Schema's output (zod strips unknown keys, applies transforms) is what the handler reads. */
+function setJSON(req: BriskRequest<any, any>, value: unknown): void {
+  const promise = Promise.resolve(value)
+  Object.defineProperty(req, 'json', { value: () => promise, configurable: true })
+}
