@@ -109,7 +109,7 @@ function translate(config: Config, error: unknown): JwtHTTPError {
   if (error instanceof errors.JWTExpired)
     return refusal(config, 'BRISK_JWT_ERR_TOKEN_EXPIRED', 'The access token has expired')
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' || error.claim === 'iat') {
+    if (error.claim === 'nbf' && error.reason !== 'missing') {
       return refusal(config, 'BRISK_JWT_ERR_TOKEN_NOT_YET_VALID', 'The access token is not valid yet')
     }
     const what =
