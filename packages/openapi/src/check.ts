@@ -18,6 +18,11 @@ export interface Check {
   readonly ajv: ValidateFunction | null
   /** The Standard Schema validator, or null for JSON Schema. */
   readonly standard: StandardSchemaV1 | null
+  /**
+   * Whether a Standard Schema body must be an object: some validators take an array for an object and
+   * report its "missing" fields, where the answer should be one item at `#`.
+   */
+  readonly object: boolean
 }
 
 /** What a check found: the value to go on with, or the bad fields. */
@@ -43,22 +48,27 @@ export function compileCheck(
   toJSONSchema?: ToJSONSchema,
 ): Check {
   if (isStandardSchema(schema)) {
+    let json: JSONSchema | undefined
     let converter: ValidateFunction | null = null
-    if (location !== 'body') {
-      try {
-        converter = ajv.compile(jsonSchemaOf(schema, 'input', where, toJSONSchema) as object)
-      } catch {
-        // A schema that cannot say its JSON Schema still validates; its parameters just stay strings.
-        converter = null
-      }
+    try {
+      json = jsonSchemaOf(schema, 'input', where, toJSONSchema)
+      if (location !== 'body') converter = ajv.compile(json as object)
+    } catch {
+      // A schema that cannot say its JSON Schema still validates; its parameters just stay strings.
     }
-    return { location, ajv: converter, standard: schema }
+    return {
+      location,
+      ajv: converter,
+      standard: schema,
+      object: location === 'body' && json?.type === 'object',
+    }
   }
   try {
     return {
       location,
       ajv: ajv.compile(jsonSchemaOf(schema, 'input', where) as JSONSchema as object),
       standard: null,
+      object: false,
     }
   } catch (error) {
     if (error instanceof OpenAPIError) throw error
@@ -82,6 +92,9 @@ export function runCheck(check: Check, data: unknown): Outcome | Promise<Outcome
     return validate(data)
       ? { value: data, errors: null }
       : { value: undefined, errors: ajvErrors(validate, check.location) }
+  }
+  if (check.object && (data === null || typeof data !== 'object' || Array.isArray(data))) {
+    return { value: undefined, errors: [fieldError(check.location, '', 'must be object')] }
   }
   if (check.ajv !== null) check.ajv(data) // converts strings in place; the validator below reports the errors
   const result = check.standard['~standard'].validate(data)

@@ -103,3 +103,6 @@ function resolve(doc: unknown, ref: string): unknown {
   }
   return node
 }
+
+/** A logger that keeps quiet (500s are logged with their stack). */
+export const silent = { error() {}, warn() {}, info() {}, debug() {} }
