@@ -135,6 +135,8 @@ export function resolveSettings(options: SessionOptions | undefined, where: stri
     // 'auto' counts as secure for the checks; SameSite=None must be secure on every request.
     if (attributes.sameSite.toLowerCase() === 'none' && secure !== true)
       fail("cookie.sameSite 'None' needs cookie.secure: true")
+    if (/^__(host|secure)-/i.test(name) && secure !== true)
+      fail(`the cookie name ${name} needs cookie.secure: true (browsers refuse it without Secure)`)
     line = cookieLine(name, { ...attributes, secure: secure !== false, maxAge: maxAge ?? undefined })
     clearLine = cookieLine(name, { ...attributes, secure: secure !== false, maxAge: 0, expires: new Date(0) })
   } catch (error) {

@@ -181,6 +181,14 @@ describe('secrets', () => {
       [{ secret: SECRET, cookie: { sameSite: 'None' } }, 'BRISK_SESSION_ERR_OPTIONS'],
       [{ secret: SECRET, cookie: { name: 'bad name' } }, 'BRISK_SESSION_ERR_OPTIONS'],
       [{ secret: SECRET, cookie: { path: 'a;b' } }, 'BRISK_SESSION_ERR_OPTIONS'],
+      [{ secret: SECRET, cookie: { name: '__Host-sid' } }, 'BRISK_SESSION_ERR_OPTIONS'],
+      [
+        { secret: SECRET, cookie: { name: '__Host-sid', secure: true, path: '/a' } },
+        'BRISK_SESSION_ERR_OPTIONS',
+      ],
+      [{ secret: SECRET, rolling: 'yes' }, 'BRISK_SESSION_ERR_OPTIONS'],
+      [{ secret: SECRET, storeTimeout: 0 }, 'BRISK_SESSION_ERR_OPTIONS'],
+      [{ secret: SECRET, cookie: { maxAge: 0 } }, 'BRISK_SESSION_ERR_OPTIONS'],
     ] as const) {
       const app = new Brisk().use(session, options as never)
       const error = await app.ready().then(
