@@ -4,6 +4,8 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],
+    // Swagger UI is checked in Debian's chromium, installed here when missing.
+    globalSetup: ['test/global-setup.ts'],
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     coverage: { provider: 'v8', include: ['src/**'], reporter: ['text-summary'] },
   },
