@@ -2,7 +2,7 @@ import { Brisk } from '@brisk/core'
 import { testClient } from '@brisk/testing'
 import { describe, expect, it } from 'vitest'
 import { session } from '../src/index'
-import { CountingStore, SECRET, sessionApp } from './_helpers'
+import { CountingStore, memoryLogger, SECRET, sessionApp } from './_helpers'
 
 describe('req.ctx.session', () => {
   it('counts visits: 1 on the first, +1 on each later one, with one cookie set on the first only', async () => {
@@ -213,6 +213,71 @@ describe('req.ctx.session', () => {
     expect((await client.get('/private')).json()).toEqual({ error: 'login first' })
     await client.post('/login')
     expect((await client.get('/private')).text()).toBe('secret')
+    await client.close()
+  })
+
+  it('destroy() after reading the session removes it too', async () => {
+    const store = new CountingStore()
+    const app = sessionApp({ store })
+    app.post('/logout', async (req) => {
+      const visits = await req.ctx.session.get('visits')
+      await req.ctx.session.destroy()
+      return { visits }
+    })
+    const client = testClient(app)
+    const sid = (await client.get('/visits')).cookies.sid!.value
+    const res = await client.post('/logout')
+    expect(res.json()).toEqual({ visits: 1 })
+    expect(res.headers.getSetCookie()[0]).toMatch(/^sid=;.*Max-Age=0/)
+    expect(store.inner.get(sid.split('.')[0]!)).toBeUndefined()
+    expect((await client.get('/visits', { cookies: { sid } })).json()).toEqual({ visits: 1 })
+    await client.close()
+  })
+
+  it("keeps the handler's own cookies beside the session's", async () => {
+    const { BriskResponse, json } = await import('@brisk/core')
+    const app = new Brisk().use(session, { secret: SECRET })
+    app.get('/one', async (req) => {
+      await req.ctx.session.set('a', 1)
+      return new BriskResponse('x', 200, { 'set-cookie': 'theme=dark' })
+    })
+    app.get('/many', async (req) => {
+      await req.ctx.session.set('a', 1)
+      return json({}).setCookie('lang', 'en')
+    })
+    const one = await app.inject({ url: '/one' })
+    expect(one.headers['set-cookie']).toEqual(['theme=dark', expect.stringMatching(/^sid=/)])
+    const many = await app.inject({ url: '/many' })
+    expect(many.headers['set-cookie']).toEqual([
+      expect.stringMatching(/^lang=en/),
+      expect.stringMatching(/^sid=/),
+    ])
+  })
+
+  it('answers 503 when a store throws, even synchronously, and the handler may catch it', async () => {
+    const broken = new CountingStore()
+    broken.get = () => {
+      throw new Error('disk on fire')
+    }
+    const app = sessionApp({ store: broken }, memoryLogger())
+    app.get('/degrade', async (req) => {
+      try {
+        return { user: await req.ctx.session.get('user') }
+      } catch {
+        return { user: 'unknown (sessions are down)' }
+      }
+    })
+    const client = testClient(app)
+    const sid = (await client.get('/visits')).cookies.sid!.value // a new session: no get
+    const res = await client.get('/visits', { cookies: { sid } })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('1')
+    expect(res.json()).toMatchObject({ code: 'BRISK_SESSION_ERR_STORE_UNAVAILABLE' })
+    expect(JSON.stringify(res.json())).not.toContain('disk on fire')
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect((await client.get('/degrade', { cookies: { sid } })).json()).toEqual({
+      user: 'unknown (sessions are down)',
+    })
     await client.close()
   })
 })
