@@ -9,7 +9,7 @@
  *
  * const app = new Brisk().use(session, { secret: process.env.SESSION_SECRET! })
  * app.get('/visits', async (req) => {
- *   const visits = ((await req.ctx.session.get('visits')) as number | undefined ?? 0) + 1
+ *   const visits = Number((await req.ctx.session.get('visits')) ?? 0) + 1
  *   await req.ctx.session.set('visits', visits)
  *   return { visits }
  * })

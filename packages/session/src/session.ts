@@ -19,7 +19,7 @@ const COOKIE_LIMIT = 4096
  *
  * @example
  * app.get('/visits', async (req) => {
- *   const visits = ((await req.ctx.session.get('visits')) ?? 0) + 1
+ *   const visits = Number((await req.ctx.session.get('visits')) ?? 0) + 1
  *   await req.ctx.session.set('visits', visits)
  *   return { visits }
  * })
