@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { standardDecorators } from './test/fixtures/standard-decorators'
+import { standardDecorators } from './test/fixtures/standard-decorators.ts'
 
 export default defineConfig({
   // Lowers standard decorators in test files (Vite 8's Oxc does not): the plugin the README gives users.

@@ -101,7 +101,10 @@ describe('decorators under Vitest', () => {
     expect(output).toContain('SyntaxError')
   }, 60_000)
 
-  it('with the README’s plugin, run', async () => {
+  it('with the README’s plugin, run (the fixture’s config is the README’s, word for word)', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8')
+    const config = await readFile(join(fixture, 'vitest.lowered.config.ts'), 'utf8')
+    expect(readme).toContain(`\`\`\`ts\n${config.slice(config.indexOf('\n') + 1)}\`\`\``)
     const { output, code } = await vitest('vitest.lowered.config.ts')
     expect(output).toMatch(/Tests\s+\S*1 passed/)
     expect(code).toBe(0)
