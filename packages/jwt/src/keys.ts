@@ -103,11 +103,19 @@ async function resolveKey(key: JwtKey, index: number): Promise<ResolvedKey> {
     if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
       throw new JwtError('BRISK_JWT_ERR_KEY', `${where}: an ${key.alg} key needs a non-empty secret`)
     }
+    // Imported once: handing jose the raw bytes would import them into WebCrypto on every verification.
+    const hmac = await globalThis.crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(bytes),
+      { name: 'HMAC', hash: `SHA-${key.alg.slice(2)}` },
+      false,
+      ['sign', 'verify'],
+    )
     return {
       kid: key.kid,
       alg: key.alg,
-      sign: bytes,
-      verify: bytes,
+      sign: hmac,
+      verify: hmac,
       jwk: undefined,
       weak: bytes.byteLength < HS_MIN_BYTES,
     }

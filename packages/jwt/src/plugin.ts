@@ -220,7 +220,8 @@ function mountEndpoints(scope: unknown, isApp: boolean, config: Config, options:
     }
     return p === '' ? '/' : p
   }
-  // The endpoints' own routes always use this registration's config, wherever the blueprint is mounted.
+  // The endpoints' own routes always use this registration's config, wherever the blueprint is mounted; login,
+  // refresh, logout and the JWKS stay open even under `requireAuth(app)` (their own option has the last word).
   const own = new WeakSet<object>()
   const opts = <T extends object>(o: T): T => {
     own.add(o)
@@ -234,7 +235,7 @@ function mountEndpoints(scope: unknown, isApp: boolean, config: Config, options:
         '@brisk/jwt: the login endpoint needs an `authenticate(body, req)` option (or paths.login: false)',
       )
     }
-    bp.post(loginPath, opts({ name: 'login' }), (req) => login(config, req))
+    bp.post(loginPath, opts({ name: 'login', auth: false }), (req) => login(config, req))
   }
   const verifyPath = path(paths.verify, '/verify')
   if (verifyPath !== false) bp.get(verifyPath, opts({ name: 'verify', auth: true }), () => verify(config))
@@ -243,12 +244,14 @@ function mountEndpoints(scope: unknown, isApp: boolean, config: Config, options:
     bp.get(mePath, opts({ name: 'me', auth: true }), (req) => me(config, req))
   }
   const refreshPath = path(paths.refresh, '/refresh')
-  if (refreshPath !== false) bp.post(refreshPath, opts({ name: 'refresh' }), (req) => refresh(config, req))
+  if (refreshPath !== false)
+    bp.post(refreshPath, opts({ name: 'refresh', auth: false }), (req) => refresh(config, req))
   const logoutPath = path(paths.logout, '/logout')
-  if (logoutPath !== false) bp.post(logoutPath, opts({ name: 'logout' }), (req) => logout(config, req))
+  if (logoutPath !== false)
+    bp.post(logoutPath, opts({ name: 'logout', auth: false }), (req) => logout(config, req))
   const jwksPath = path(paths.jwks, '/jwks.json')
   if (jwksPath !== false && config.keys.jwks !== undefined)
-    bp.get(jwksPath, opts({ name: 'jwks' }), () => jwks(config))
+    bp.get(jwksPath, opts({ name: 'jwks', auth: false }), () => jwks(config))
 
   bp.onRoute((route) => {
     if (route.automatic || !own.has(route.options)) return

@@ -77,6 +77,21 @@ describe('requireAuth() on blueprints and groups', () => {
     await client.close()
   })
 
+  it('guards the whole app, except the endpoints that hand out tokens', async () => {
+    const app = newApp()
+    requireAuth(app)
+    app.get('/anything', () => 'x')
+    const client = clientFor(app)
+    expect((await client.get('/anything')).status).toBe(401)
+    expect((await client.get('/open')).status).toBe(401)
+    const { access_token, refresh_token } = await loginAs(client)
+    expect((await client.get('/anything', { headers: bearer(access_token) })).status).toBe(200)
+    expect((await client.post('/auth/refresh', { json: { refresh_token } })).status).toBe(200)
+    expect((await client.post('/auth/logout', { json: { refresh_token } })).status).toBe(204)
+    expect((await client.get('/auth/verify')).status).toBe(401)
+    await client.close()
+  })
+
   it('guards a group, nested blueprints included', async () => {
     const books = new Blueprint('books2', { prefix: '/books' }).get('/', () => 'list')
     const authors = new Blueprint('authors', { prefix: '/authors' }).get('/', () => 'list')
