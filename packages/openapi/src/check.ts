@@ -121,7 +121,8 @@ function standardOutcome(result: StandardSchemaV1.Result<unknown>, location: Loc
   return { value: undefined, errors }
 }
 
-function ajvErrors(validate: ValidateFunction, location: Location): FieldError[] {
+/** The bad fields an Ajv function found, the first broken rule of each. */
+export function ajvErrors(validate: ValidateFunction, location: Location): FieldError[] {
   const errors: FieldError[] = []
   const seen = new Set<string>()
   for (const error of validate.errors ?? []) {

@@ -4,7 +4,7 @@
  */
 import type { BriskRequest, Handler, HandlerResult } from '@brisk/core'
 import type { Compilers } from './ajv'
-import { type Check, compileCheck, type Outcome, runCheck } from './check'
+import { ajvErrors, type Check, compileCheck, type Outcome, runCheck } from './check'
 import { type FieldError, ValidationFailed } from './errors'
 import type { RequestSchemas } from './operation'
 import type { ToJSONSchema } from './schema'
@@ -55,6 +55,22 @@ export function compileRequestPlan(
  * route.wrapHandler((handler) => validatingHandler(plan, handler))
  */
 export function validatingHandler(plan: RequestPlan, handler: Handler<any, any>): Handler<any, any> {
+  const body = plan.body
+  if (
+    body !== null &&
+    body.standard === null &&
+    plan.params === null &&
+    plan.query === null &&
+    plan.headers === null
+  ) {
+    // The common case, a JSON Schema body and nothing else: one async step, no outcome objects.
+    const validate = body.ajv!
+    return async (req) => {
+      const data = await req.json()
+      if (!validate(data)) throw new ValidationFailed(ajvErrors(validate, 'body'))
+      return handler(req)
+    }
+  }
   if (plan.sync) {
     if (plan.body === null) return (req) => checkSyncParts(plan, handler, req)
     return (req) => checkBody(plan, handler, req, syncPartErrors(plan, req))
