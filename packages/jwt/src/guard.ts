@@ -4,7 +4,7 @@
  * reads the body: a request without a valid token is refused whatever its body or size.
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { BriskRequest } from '@brisk/core'
+import { type BriskRequest, InternalServerError } from '@brisk/core'
 import type { Config } from './config'
 import { insufficientScope, JwtHTTPError } from './errors'
 import { satisfies } from './scopes'
@@ -41,8 +41,10 @@ const WS_METHOD = 'WS' // core's method word for websocket routes
  */
 export function guardRequest(slot: Slot, req: Req): undefined | Promise<undefined> {
   const need = slot.requirement
+  if (need === null) return undefined
   const config = slot.config
-  if (need === null || config === null) return undefined
+  // Start-up refuses a guarded route without a registration; should one slip through, it fails closed.
+  if (config === null) throw new InternalServerError('@brisk/jwt: a guarded route has no jwt registration')
   const found = findToken(config, req)
   const verified = verifyAccess(config, found.token)
   if (verified instanceof Promise) return admitLater(config, need, req, found.fromCookie, verified)
@@ -68,7 +70,10 @@ function admit(config: Config, need: Requirement, req: Req, fromCookie: boolean,
       config.challenge,
     )
   }
-  if (fromCookie && UNSAFE.has(req.method)) checkCsrf(config, req, verified.claims.csrf)
+  if (fromCookie) {
+    if (UNSAFE.has(req.method)) checkCsrf(config, req, verified.claims.csrf)
+    else if (req.route?.method === WS_METHOD) checkOrigin(req)
+  }
   req.ctx.jwt = verified.claims
 }
 
@@ -156,4 +161,29 @@ function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/**
+ * A websocket upgrade authenticated by a cookie must come from a page of this origin: browsers send cookies
+ * with cross-site upgrades under `SameSite=None`, and an upgrade cannot carry a CSRF header, so the `Origin`
+ * browsers always send on upgrades is compared with `Host` (cross-site websocket hijacking).
+ */
+function checkOrigin(req: Req): void {
+  const origin = req.headers.origin
+  const host = req.headers.host
+  let same = false
+  if (typeof origin === 'string' && typeof host === 'string') {
+    try {
+      same = new URL(origin).host === host
+    } catch {
+      same = false
+    }
+  }
+  if (!same) {
+    throw new JwtHTTPError(
+      403,
+      'BRISK_JWT_ERR_CSRF',
+      'A websocket authenticated by cookie must come from this origin',
+    )
+  }
 }

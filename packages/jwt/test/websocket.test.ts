@@ -2,6 +2,7 @@
  * Websocket routes: the guard runs before the upgrade, with the token from the header, a query parameter or
  * a subprotocol offer.
  */
+import { testClient } from '@brisk/testing'
 import { describe, expect, it } from 'vitest'
 import { clientFor, loginAs, newApp } from './_apps'
 
@@ -77,6 +78,26 @@ describe('websocket routes', () => {
     const ok = await client.websocket('/ws/echo', { headers: { authorization: `Bearer ${access_token}` } })
     expect(await ok.next()).toBe('hello 3')
     await ok.close()
+    await client.close()
+  })
+})
+
+describe('websocket routes in cookie mode', () => {
+  it('takes the access cookie only from a page of the same origin (cross-site websocket hijacking)', async () => {
+    const client = testClient(wsApp({ cookies: true }), { origin: 'https://localhost' })
+    const login = await client.post('/auth', { json: { username: 'alice', password: 'wonderland' } })
+    expect(login.status).toBe(200)
+    const same = await client.websocket('/ws/echo', { headers: { origin: 'https://localhost' } })
+    expect(await same.next()).toBe('hello 1')
+    await same.close()
+    await expect(
+      client.websocket('/ws/echo', { headers: { origin: 'https://evil.example' } }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('403'),
+    })
+    await expect(client.websocket('/ws/echo')).rejects.toMatchObject({
+      message: expect.stringContaining('403'),
+    })
     await client.close()
   })
 })
