@@ -23,7 +23,7 @@ import { compileRequestPlan, validatingHandler } from './request-validation'
 import { responseCheckingHandler } from './response-validation'
 import type { ToJSONSchema } from './schema'
 import { type SwaggerUIOptions, swaggerUIAssets } from './swagger-ui'
-import { specOf } from './validated'
+import { innerHandler, specOf } from './validated'
 import { toYAML } from './yaml'
 
 /**
@@ -160,7 +160,7 @@ export const openapi = definePlugin<OpenAPIOptions | undefined>({
         // The route itself is read when the document is built: auth plugins registered later (or on a
         // blueprint) fill route.meta after this hook.
         if (!left) documented.push({ info: route, spec })
-        let out = handler
+        let out = innerHandler(handler)
         if (options.validateResponses === true) {
           const declared = spec.responses?.[200] ?? spec.responses?.['200']
           const schema =

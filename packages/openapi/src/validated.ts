@@ -9,10 +9,14 @@ import type { Infer } from './schema'
 /** Where `validated()` keeps a handler's spec; `Symbol.for`, so two copies of the package agree. */
 export const SPEC: unique symbol = Symbol.for('brisk.openapi.spec')
 
-/** A handler that carries an operation spec. */
+/** A handler that carries an operation spec, and the handler it was made from. */
 export interface SpecifiedHandler<P, C extends object> extends Handler<P, C> {
   readonly [SPEC]: OperationSpec
+  readonly [INNER]: Handler<any, any>
 }
+
+/** Where `validated()` keeps the handler it was given, which the plugin calls directly. */
+const INNER: unique symbol = Symbol.for('brisk.openapi.inner')
 
 /**
  * The request a validated handler sees: `await req.json()`, `req.query` and `req.params` typed from the
@@ -58,7 +62,18 @@ export function validated<const S extends OperationSpec, P = Record<string, unkn
   // Brisk names routes after their handlers (for urlFor): keep the handler's name.
   Object.defineProperty(wrapped, 'name', { value: handler.name })
   Object.defineProperty(wrapped, SPEC, { value: spec })
+  Object.defineProperty(wrapped, INNER, { value: handler })
   return wrapped
+}
+
+/**
+ * The handler `validated()` was given, to call without the wrapper's extra step; any other handler as it is.
+ *
+ * @example
+ * route.wrapHandler((handler) => validatingHandler(plan, innerHandler(handler)))
+ */
+export function innerHandler(handler: Handler<any, any>): Handler<any, any> {
+  return (handler as Partial<SpecifiedHandler<unknown, {}>>)[INNER] ?? handler
 }
 
 /** The spec `validated()` attached to a handler, if any. */

@@ -251,9 +251,10 @@ describe('where validation sits', () => {
     await app.close()
   })
 
-  it('leaves the handler of a route without schemas as it is', async () => {
+  it('leaves the handler of a route without schemas as it is, and calls a validated() one without its wrapper', async () => {
     const app = newApp().use(openapi)
     const list = () => []
+    const show = () => ({})
     const seen: unknown[] = []
     app.onRoute((route) =>
       route.wrapHandler((handler) => {
@@ -262,8 +263,9 @@ describe('where validation sits', () => {
       }),
     )
     app.get('/books', list)
+    app.get('/books/:id<int>', validated({ summary: 'Show a book' }, show))
     await app.ready()
-    expect(seen[0]).toBe(list)
+    expect(seen).toEqual([list, show])
     await app.close()
   })
 
