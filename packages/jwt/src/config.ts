@@ -6,7 +6,7 @@ import type { RouteAuth } from '@brisk/core'
 import { JwtError } from './errors'
 import { type KeySet, resolveKeys } from './keys'
 import { MemoryStore } from './memory-store'
-import type { AccessClaims, CookieModeOptions, JwtOptions, MaybeUser } from './options'
+import type { CookieModeOptions, JwtOptions } from './options'
 import type { RefreshTokenStore } from './refresh-store'
 import { TokenCache } from './token-cache'
 
@@ -181,7 +181,3 @@ function quoted(value: string, name: string): string {
   }
   return value
 }
-
-/** Typed helpers the endpoints share. */
-export type User = NonNullable<MaybeUser>
-export type { AccessClaims }
