@@ -255,17 +255,18 @@ describe('where validation sits', () => {
     const app = newApp().use(openapi)
     const list = () => []
     const show = () => ({})
-    const seen: unknown[] = []
+    const seen = new Map<string, unknown>()
     app.onRoute((route) =>
       route.wrapHandler((handler) => {
-        seen.push(handler)
+        seen.set(route.path, handler)
         return handler
       }),
     )
     app.get('/books', list)
     app.get('/books/:id<int>', validated({ summary: 'Show a book' }, show))
     await app.ready()
-    expect(seen).toEqual([list, show])
+    expect(seen.get('/books')).toBe(list)
+    expect(seen.get('/books/:id<int>')).toBe(show)
     await app.close()
   })
 
