@@ -258,15 +258,15 @@ describe('where validation sits', () => {
     const seen = new Map<string, unknown>()
     app.onRoute((route) =>
       route.wrapHandler((handler) => {
-        seen.set(route.path, handler)
+        seen.set(`${route.method} ${route.path}`, handler)
         return handler
       }),
     )
     app.get('/books', list)
     app.get('/books/:id<int>', validated({ summary: 'Show a book' }, show))
     await app.ready()
-    expect(seen.get('/books')).toBe(list)
-    expect(seen.get('/books/:id<int>')).toBe(show)
+    expect(seen.get('GET /books')).toBe(list)
+    expect(seen.get('GET /books/:id<int>')).toBe(show)
     await app.close()
   })
 
