@@ -41,6 +41,7 @@ export interface Config {
   readonly fields: Readonly<Required<NonNullable<JwtOptions['fields']>>>
   readonly authenticate: JwtOptions['authenticate']
   readonly retrieveUser: JwtOptions['retrieveUser']
+  readonly loadUser: boolean
   readonly scopes: JwtOptions['scopes']
   readonly claims: JwtOptions['claims']
   readonly subject: (user: Record<string, unknown>) => string
@@ -74,6 +75,12 @@ export async function resolveConfig(options: JwtOptions): Promise<Config> {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new JwtError('BRISK_JWT_ERR_OPTIONS', `@brisk/jwt: ${name} must be a function`)
     }
+  }
+  if (options.loadUser === true && typeof options.retrieveUser !== 'function') {
+    throw new JwtError(
+      'BRISK_JWT_ERR_OPTIONS',
+      '@brisk/jwt: loadUser needs a retrieveUser(claims, req) option',
+    )
   }
   const store = options.store ?? new MemoryStore()
   if (
@@ -127,6 +134,7 @@ export async function resolveConfig(options: JwtOptions): Promise<Config> {
     }),
     authenticate: options.authenticate,
     retrieveUser: options.retrieveUser,
+    loadUser: options.loadUser === true,
     scopes: options.scopes,
     claims: options.claims,
     subject: options.subject ?? defaultSubject,

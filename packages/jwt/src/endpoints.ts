@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { type BriskRequest, type BriskResponse, empty, json } from '@brisk/core'
 import type { Config } from './config'
 import { JwtHTTPError } from './errors'
-import { checkCsrf } from './guard'
+import { checkCsrf, userGone } from './guard'
 import type { AccessClaims } from './options'
 import { hashToken, newFamilyId, newRefreshToken } from './refresh-store'
 import { signAccess } from './tokens'
@@ -121,12 +121,8 @@ export function verify(config: Config): BriskResponse {
  */
 export async function me(config: Config, req: Req): Promise<BriskResponse> {
   const claims = req.ctx.jwt as AccessClaims
-  const user = await config.retrieveUser!(claims, req)
-  if (user === null || user === undefined) {
-    throw new JwtHTTPError(401, 'BRISK_JWT_ERR_USER_NOT_FOUND', 'The user of this token no longer exists', {
-      'www-authenticate': `${config.challenge} error="invalid_token", error_description="The user of this token no longer exists"`,
-    })
-  }
+  const user = req.ctx.user ?? (await config.retrieveUser!(claims, req))
+  if (user === null || user === undefined) throw userGone(config)
   return json({ [config.fields.me]: user })
 }
 

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { type BriskRequest, InternalServerError } from '@brisk/core'
 import type { Config } from './config'
 import { insufficientScope, JwtHTTPError } from './errors'
+import type { AccessClaims } from './options'
 import { satisfies } from './scopes'
 import type { Verified } from './token-cache'
 import { refusal, verifyAccess } from './tokens'
@@ -49,7 +50,7 @@ export function guardRequest(slot: Slot, req: Req): undefined | Promise<undefine
   const verified = verifyAccess(config, found.token)
   if (verified instanceof Promise) return admitLater(config, need, req, found.fromCookie, verified)
   admit(config, need, req, found.fromCookie, verified)
-  return undefined
+  return config.loadUser ? loadUser(config, req, verified.claims) : undefined
 }
 
 async function admitLater(
@@ -59,8 +60,29 @@ async function admitLater(
   fromCookie: boolean,
   pending: Promise<Verified>,
 ): Promise<undefined> {
-  admit(config, need, req, fromCookie, await pending)
+  const verified = await pending
+  admit(config, need, req, fromCookie, verified)
+  return config.loadUser ? loadUser(config, req, verified.claims) : undefined
+}
+
+/** `loadUser`: `req.ctx.user` from `retrieveUser`; a token whose user is gone is refused like a bad token. */
+async function loadUser(config: Config, req: Req, claims: AccessClaims): Promise<undefined> {
+  const user = await config.retrieveUser!(claims, req)
+  if (user === null || user === undefined) throw userGone(config)
+  req.ctx.user = user
   return undefined
+}
+
+/**
+ * The 401 for a valid token whose user `retrieveUser` no longer finds.
+ *
+ * @example
+ * if (user === null) throw userGone(config)
+ */
+export function userGone(config: Config): JwtHTTPError {
+  return new JwtHTTPError(401, 'BRISK_JWT_ERR_USER_NOT_FOUND', 'The user of this token no longer exists', {
+    'www-authenticate': `${config.challenge} error="invalid_token", error_description="The user of this token no longer exists"`,
+  })
 }
 
 function admit(config: Config, need: Requirement, req: Req, fromCookie: boolean, verified: Verified): void {

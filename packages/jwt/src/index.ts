@@ -27,6 +27,7 @@ export type {
   JwtAlgorithm,
   JwtKey,
   JwtOptions,
+  JwtUser,
   KeyInput,
   MaybeUser,
   WebSocketTokenOptions,

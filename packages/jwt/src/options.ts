@@ -36,6 +36,16 @@ export interface JwtKey {
   publicKey?: KeyInput
 }
 
+/**
+ * The type of `req.ctx.user` (with `loadUser`). Describe your user by augmenting it:
+ *
+ * @example
+ * declare module '@brisk/jwt' {
+ *   interface JwtUser { user_id: number; username: string }
+ * }
+ */
+export type JwtUser = {}
+
 /** What `authenticate` may return: a user object, or `null`/`undefined` for "no such user". */
 export type MaybeUser = Record<string, unknown> | null | undefined
 
@@ -146,6 +156,12 @@ export interface JwtOptions {
   authenticate?: (body: Record<string, string>, req: BriskRequest<any, any>) => MaybeUser | Promise<MaybeUser>
   /** Loads the user of a verified token, for `GET /auth/me` (`null`: 401). */
   retrieveUser?: (claims: AccessClaims, req: BriskRequest<any, any>) => unknown
+  /**
+   * Calls `retrieveUser` on every guarded request and puts the result on `req.ctx.user` (no user: 401). Costs
+   * a lookup per request; leave it off and read `req.ctx.jwt` when the claims are enough.
+   * @default false
+   */
+  loadUser?: boolean
   /** The scopes granted to a user, written in the token's `scope` claim. @default none */
   scopes?: (user: Record<string, unknown>) => readonly string[] | Promise<readonly string[]>
   /** Extra claims for a user's access token (registered claims cannot be overridden). @default none */

@@ -14,18 +14,20 @@ import { type Config, resolveConfig } from './config'
 import { jwks, login, logout, me, refresh, verify } from './endpoints'
 import { JwtError } from './errors'
 import { guardRequest, type Requirement, type Slot } from './guard'
-import type { AccessClaims, AuthOption, AuthRequirement, JwtOptions } from './options'
+import type { AccessClaims, AuthOption, AuthRequirement, JwtOptions, JwtUser } from './options'
 import { scopeList } from './scopes'
 
 /**
  * What the plugin adds to `req.ctx`: the verified claims of the access token, on routes it guards
- * (`undefined` elsewhere).
+ * (`undefined` elsewhere), and with `loadUser` the user they belong to.
  *
  * @example
  * app.get('/books', { auth: true }, (req) => books.of(req.ctx.jwt!.sub))
  */
 export interface JwtCtx {
   jwt: AccessClaims | undefined
+  /** The user `retrieveUser` gave for the token, on guarded routes with the `loadUser` option. */
+  user: JwtUser | undefined
 }
 
 const slots = new WeakMap<RouteBuilder, Slot>()

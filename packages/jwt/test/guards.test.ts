@@ -50,6 +50,38 @@ describe('scopes', () => {
   })
 })
 
+describe('loadUser', () => {
+  it('puts the user from retrieveUser on req.ctx.user, and refuses a token whose user is gone', async () => {
+    let gone = false
+    const app = newApp({
+      loadUser: true,
+      retrieveUser: (claims) => (gone ? null : { user_id: Number(claims.sub), name: 'alice' }),
+    })
+    app.get('/whoami', { auth: true }, (req) => ({ user: req.ctx.user }))
+    const client = clientFor(app)
+    const { access_token } = await loginAs(client)
+    expect((await client.get('/whoami', { headers: bearer(access_token) })).json()).toEqual({
+      user: { user_id: 1, name: 'alice' },
+    })
+    expect((await client.get('/auth/me', { headers: bearer(access_token) })).json()).toEqual({
+      me: { user_id: 1, name: 'alice' },
+    })
+    gone = true
+    const res = await client.get('/whoami', { headers: bearer(access_token) })
+    expect(res.status).toBe(401)
+    expect(res.json().code).toBe('BRISK_JWT_ERR_USER_NOT_FOUND')
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"')
+    expect((await client.get('/open')).request.ctx.user).toBeUndefined()
+    await client.close()
+  })
+
+  it('needs retrieveUser', async () => {
+    await expect(newApp({ loadUser: true, retrieveUser: undefined }).ready()).rejects.toMatchObject({
+      code: 'BRISK_JWT_ERR_OPTIONS',
+    })
+  })
+})
+
 describe('requireAuth() on blueprints and groups', () => {
   it('guards every route of a blueprint, and a route may opt out with auth: false or ask for more', async () => {
     const admin = new Blueprint('admin', { prefix: '/admin' })

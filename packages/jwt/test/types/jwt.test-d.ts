@@ -3,6 +3,7 @@ import { expectTypeOf, it } from 'vitest'
 import {
   type AccessClaims,
   type JwtCtx,
+  type JwtUser,
   jwt,
   MemoryStore,
   type RefreshTokenStore,
@@ -14,6 +15,7 @@ it('types req.ctx.jwt where the plugin is registered, and only there', () => {
   expectTypeOf(app).toEqualTypeOf<Brisk<{ ctx: JwtCtx }>>()
   app.get('/a', { auth: true }, (req) => {
     expectTypeOf(req.ctx.jwt).toEqualTypeOf<AccessClaims | undefined>()
+    expectTypeOf(req.ctx.user).toEqualTypeOf<JwtUser | undefined>()
     return req.ctx.jwt?.sub
   })
   // @ts-expect-error no jwt field without the plugin
