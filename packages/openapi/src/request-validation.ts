@@ -122,7 +122,8 @@ async function checkAllAsync(
   if (plan.params !== null) {
     const outcome = await runCheck(plan.params, req.params)
     errors = add(errors, outcome)
-    if (outcome.errors === null) req.params = outcome.value
+    // Over the router's values: a schema that strips unknown keys (zod's objects) names only some parameters.
+    if (outcome.errors === null) req.params = { ...req.params, ...(outcome.value as object) }
   }
   if (plan.query !== null) {
     const query = req.query

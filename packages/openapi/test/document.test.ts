@@ -332,6 +332,92 @@ describe('serving', () => {
   })
 })
 
+describe('a whole app in one document', () => {
+  it('is valid with blueprints, groups, versions, class views, every typed parameter, websockets and protected routes', async () => {
+    class AuthorView extends HTTPMethodView<{ id: number }> {
+      override get(req: BriskRequest<{ id: number }>) {
+        return { id: req.params.id }
+      }
+      override put() {
+        return {}
+      }
+    }
+    const doc = await documentOf(
+      (app) => {
+        app.use(fakeAuth)
+        const books = new Blueprint('books', { prefix: '/books' })
+        books.get(
+          '/',
+          { name: 'list', openapi: { query: Type.Object({ page: Type.Optional(Type.Integer()) }) } },
+          () => [],
+        )
+        books.post(
+          '/',
+          validated(
+            { body: z.object({ title: z.string() }), responses: { 201: z.object({ id: z.number() }) } },
+            () => ({}),
+          ),
+        )
+        books.delete(
+          '/:id<int>',
+          { name: 'remove', auth: { scopes: ['books:write'], anyOf: ['admin', 'owner'] } },
+          () => undefined,
+        )
+        books.websocket('/live', async () => {})
+        const authors = new Blueprint('authors', { prefix: '/authors', version: 2 })
+        authors.view('/:id<int>', AuthorView, { auth: {} })
+        authors.get(
+          '/:u<uuid>/:f<float>/:s<slug>/:a<alpha>/:c<re:[A-Z]{2}>/:rest<path>',
+          { name: 'kinds' },
+          () => 'x',
+        )
+        app.blueprint(Blueprint.group([books, authors], { prefix: '/api', version: 1 }))
+        app.websocket('/ws', async () => {})
+        app.get('/health', function health() {
+          return 'ok'
+        })
+      },
+      { yamlPath: '/openapi.yaml' },
+    )
+    expect(Object.keys(doc.paths!).sort()).toEqual([
+      '/api/v1/books',
+      '/api/v1/books/{id}',
+      '/api/v2/authors/{id}',
+      '/api/v2/authors/{u}/{f}/{s}/{a}/{c}/{rest}',
+      '/health',
+    ])
+    expect(op(doc, '/api/v2/authors/{id}', 'put')).toMatchObject({
+      operationId: 'authors.AuthorView.put',
+      security: [{ bearerAuth: [] }],
+    })
+    expect(op(doc, '/api/v1/books/{id}', 'delete').security).toHaveLength(2)
+    expect(op(doc, '/api/v1/books', 'get').security).toBeUndefined()
+  })
+})
+
+describe('Swagger UI settings', () => {
+  it('puts the title, persistAuthorization and any other setting into the page and its initializer', async () => {
+    const app = newApp().use(openapi, {
+      info: { title: 'Shop <API>' },
+      swaggerUI: {
+        persistAuthorization: false,
+        config: { docExpansion: 'none', filter: true, evil: '</script>' },
+      },
+    })
+    const page = await app.inject({ url: '/docs' })
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.body).toContain('<title>Shop &#60;API&#62;</title>')
+    const init = (await app.inject({ url: '/docs/swagger-initializer.js' })).body
+    expect(init).toContain('"persistAuthorization":false')
+    expect(init).toContain('"docExpansion":"none","filter":true')
+    expect(init).not.toContain('</script>')
+    const titled = newApp().use(openapi, { swaggerUI: { title: 'Docs' } })
+    expect((await titled.inject({ url: '/docs' })).body).toContain('<title>Docs</title>')
+    await app.close()
+    await titled.close()
+  })
+})
+
 describe('start-up errors', () => {
   it.each([
     [

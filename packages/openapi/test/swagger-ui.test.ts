@@ -3,7 +3,7 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { z } from 'zod'
 import { openapi, validated } from '../src/index'
-import { fakeAuth, newApp } from './_helpers'
+import { expectValidDocument, fakeAuth, newApp } from './_helpers'
 
 // Flags that keep Chromium off the network (closed here): without the background-networking ones it tries
 // to reach Google's services at start.
@@ -125,6 +125,7 @@ it('serves every asset the page loads from the app', async () => {
       ]),
     )
     expect(loaded.filter((line) => !line.startsWith('200 '))).toEqual([])
+    await expectValidDocument(await (await fetch(`${origin}/openapi.json`)).json())
     expect(problems).toEqual([])
   } finally {
     await page.close()

@@ -199,6 +199,20 @@ describe('query, path and header parameters', () => {
     ])
     await app.close()
   })
+  it('keeps the path parameters a Standard Schema does not name', async () => {
+    const app = newApp().use(openapi)
+    app.get(
+      '/authors/:author<slug>/books/:id',
+      validated({ params: z.object({ id: z.number().int() }) }, (req) => ({ ...req.params })),
+    )
+    expect((await app.inject({ url: '/authors/le-guin/books/7' })).json()).toEqual({
+      author: 'le-guin',
+      id: 7,
+    })
+    const bad = await app.inject({ url: '/authors/le-guin/books/seven' })
+    expect(bad.json<any>().errors).toEqual([{ parameter: 'id', in: 'path', detail: expect.any(String) }])
+    await app.close()
+  })
 })
 
 describe('where validation sits', () => {
