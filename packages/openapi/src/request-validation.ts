@@ -109,7 +109,7 @@ async function checkBody(
   if (outcome instanceof Promise) outcome = await outcome
   errors = add(errors, outcome)
   if (errors !== null) throw new ValidationFailed(errors)
-  if (outcome.value !== body) setJSON(req, outcome.value)
+  if (outcome.value !== body && !refill(body, outcome.value)) setJSON(req, outcome.value)
   return handler(req)
 }
 
@@ -130,7 +130,7 @@ async function checkAllAsync(
     const outcome = await runCheck(plan.query, query)
     errors = add(errors, outcome)
     if (outcome.errors === null && outcome.value !== query)
-      Object.defineProperty(req, 'query', { value: outcome.value })
+      if (!refill(query, outcome.value)) Object.defineProperty(req, 'query', { value: outcome.value })
   }
   if (plan.headers !== null) errors = add(errors, await runCheck(plan.headers, headerCopy(req)))
   if (plan.body !== null) return checkBody(plan, handler, req, errors)
@@ -148,7 +148,24 @@ function headerCopy(req: BriskRequest<any, any>): Record<string, unknown> {
   return { ...req.headers }
 }
 
-/** A Standard Schema's output (zod strips unknown keys, applies transforms) is what the handler reads. */
+/**
+ * Puts a Standard Schema's output into the object the request already holds (its parsed body, its query), when
+ * both are plain objects: the request keeps its shape, and what the handler reads is the output.
+ */
+function refill(target: unknown, output: unknown): boolean {
+  if (!isPlain(target) || !isPlain(output)) return false
+  for (const key of Object.keys(target)) if (!Object.hasOwn(output, key)) delete target[key]
+  Object.assign(target, output)
+  return true
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** Otherwise the output (a class instance, an array) replaces `req.json` for this request. */
 function setJSON(req: BriskRequest<any, any>, value: unknown): void {
   const promise = Promise.resolve(value)
   Object.defineProperty(req, 'json', { value: () => promise, configurable: true })

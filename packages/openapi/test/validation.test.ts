@@ -265,6 +265,20 @@ describe('where validation sits', () => {
     await app.close()
   })
 
+  it('gives the handler an output that is not a plain object (a transform to an array) as it is', async () => {
+    const app = newApp().use(openapi)
+    const Tags = z
+      .object({ tags: z.array(z.string()) })
+      .transform((body) => body.tags.map((t) => t.toUpperCase()))
+    app.post(
+      '/tags',
+      validated({ body: Tags }, async (req) => ({ got: await req.json() })),
+    )
+    const res = await app.inject({ method: 'POST', url: '/tags', body: { tags: ['sf', 'classic'] } })
+    expect(res.json()).toEqual({ got: ['SF', 'CLASSIC'] })
+    await app.close()
+  })
+
   it('leaves the handler of a route without schemas as it is, and calls a validated() one without its wrapper', async () => {
     const app = newApp().use(openapi)
     const list = () => []
