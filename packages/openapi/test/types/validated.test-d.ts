@@ -123,3 +123,20 @@ it('takes schemas and documentation in the route option', () => {
   // @ts-expect-error summary is a string
   app.get('/wrong', { openapi: { summary: 1 } }, () => 'x')
 })
+
+it('takes any part of the operation spec beside the schemas', () => {
+  new Brisk().post(
+    '/books',
+    validated(
+      {
+        body: BookZ,
+        summary: 'Add a book',
+        tags: ['books'],
+        responses: { 201: BookT, 409: { description: 'Taken' } },
+      },
+      async (req) => json(await req.json(), 201),
+    ),
+  )
+  // @ts-expect-error tags are strings
+  validated({ tags: [1] }, () => 'x')
+})
