@@ -23,6 +23,8 @@ export interface Check {
    * report its "missing" fields, where the answer should be one item at `#`.
    */
   readonly object: boolean
+  /** A form body (urlencoded or multipart fields, read with `req.form()`), whose strings are converted. */
+  readonly form: boolean
 }
 
 /** What a check found: the value to go on with, or the bad fields. */
@@ -46,13 +48,14 @@ export function compileCheck(
   ajv: Ajv2020,
   where: string,
   toJSONSchema?: ToJSONSchema,
+  form = false,
 ): Check {
   if (isStandardSchema(schema)) {
     let json: JSONSchema | undefined
     let converter: ValidateFunction | null = null
     try {
       json = jsonSchemaOf(schema, 'input', where, toJSONSchema)
-      if (location !== 'body') converter = ajv.compile(json as object)
+      if (location !== 'body' || form) converter = ajv.compile(json as object)
     } catch {
       // A schema that cannot say its JSON Schema still validates; its parameters just stay strings.
     }
@@ -61,6 +64,7 @@ export function compileCheck(
       ajv: converter,
       standard: schema,
       object: location === 'body' && json?.type === 'object',
+      form,
     }
   }
   try {
@@ -69,6 +73,7 @@ export function compileCheck(
       ajv: ajv.compile(jsonSchemaOf(schema, 'input', where) as JSONSchema as object),
       standard: null,
       object: false,
+      form,
     }
   } catch (error) {
     if (error instanceof OpenAPIError) throw error

@@ -215,6 +215,52 @@ describe('query, path and header parameters', () => {
   })
 })
 
+describe('form bodies', () => {
+  const Signup = {
+    'JSON Schema (TypeBox)': Type.Object({
+      email: Type.String({ format: 'email' }),
+      age: Type.Integer({ minimum: 18 }),
+    }),
+    zod: z.object({ email: z.email(), age: z.number().int().min(18) }),
+  }
+  for (const [language, schema] of Object.entries(Signup)) {
+    it(`checks urlencoded fields, converted to the declared types (${language})`, async () => {
+      const app = newApp().use(openapi)
+      app.post(
+        '/signup',
+        { openapi: { body: schema, bodyContentType: 'application/x-www-form-urlencoded' } },
+        async (req) => ({ ...(await req.form()) }),
+      )
+      const form = { 'content-type': 'application/x-www-form-urlencoded' }
+      const good = await app.inject({
+        method: 'POST',
+        url: '/signup',
+        headers: form,
+        body: 'email=ada%40example.com&age=36',
+      })
+      expect(good.json()).toEqual({ email: 'ada@example.com', age: 36 })
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/signup',
+        headers: form,
+        body: 'email=nope&age=twelve',
+      })
+      expect(bad.status).toBe(422)
+      expect(pointers(bad)).toEqual(['#/age', '#/email'])
+      await app.close()
+    })
+  }
+
+  it('refuses at start-up a body schema of a type it cannot read', async () => {
+    const app = newApp().use(openapi)
+    app.post('/csv', { openapi: { body: Type.String(), bodyContentType: 'text/csv' } }, () => 'x')
+    await expect(app.ready()).rejects.toMatchObject({
+      code: 'BRISK_OPENAPI_ERR_SCHEMA',
+      message: expect.stringContaining('text/csv'),
+    })
+  })
+})
+
 describe('where validation sits', () => {
   it('runs after route guards: no credentials is a 401 before any 422', async () => {
     const app = newApp().use(fakeAuth).use(openapi)
