@@ -45,7 +45,12 @@ export function createCompilers(ajv?: AjvOptions): Compilers {
   return { exact: make(false, ajv), coercing: make(true, ajv) }
 }
 
-/** The JSON pointer of an Ajv error, down to the property a `required` or `additionalProperties` names. */
+/**
+ * The JSON pointer of an Ajv error, down to the property a `required` or `additionalProperties` names.
+ *
+ * @example
+ * errorPointer({ instancePath: '', keyword: 'required', params: { missingProperty: 'title' } } as ErrorObject) // '/title'
+ */
 export function errorPointer(error: ErrorObject): string {
   const params = error.params as { missingProperty?: string; additionalProperty?: string }
   const leaf =
@@ -54,7 +59,7 @@ export function errorPointer(error: ErrorObject): string {
   return leaf === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(leaf)}`
 }
 
-/** Escapes one JSON pointer token (RFC 6901: `~` is `~0`, `/` is `~1`). */
+/** Escapes one JSON pointer token (RFC 6901: `~` is `~0`, `/` is `~1`). @example escapePointer('a/b') // 'a~1b' */
 export function escapePointer(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1')
 }

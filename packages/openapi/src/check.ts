@@ -126,7 +126,7 @@ function standardOutcome(result: StandardSchemaV1.Result<unknown>, location: Loc
   return { value: undefined, errors }
 }
 
-/** The bad fields an Ajv function found, the first broken rule of each. */
+/** The bad fields an Ajv function found, the first broken rule of each. @example if (!validate(data)) throw new ValidationFailed(ajvErrors(validate, 'body')) */
 export function ajvErrors(validate: ValidateFunction, location: Location): FieldError[] {
   const errors: FieldError[] = []
   const seen = new Set<string>()

@@ -219,7 +219,13 @@ function responseObject(
   return { description: reason, content: { 'application/json': { schema: embed(spec) } } }
 }
 
-/** A response description has none but these keys; anything else is a schema. */
+/**
+ * Whether a response spec is a description (no keys but `description`, `schema`, `contentType`, `headers`)
+ * rather than a schema.
+ *
+ * @example
+ * isResponseDescription({ description: 'Not found' }) // true
+ */
 export function isResponseDescription(spec: ResponseSpec): spec is ResponseDescription {
   if (spec === null || typeof spec !== 'object' || '~standard' in spec) return false
   const keys = Object.keys(spec)

@@ -37,7 +37,7 @@ export function typed<T>(schema: JSONSchema): JSONSchema & { readonly static: T 
   return schema as JSONSchema & { readonly static: T }
 }
 
-/** Whether a schema is a Standard Schema validator (it has `~standard.validate`). */
+/** Whether a schema is a Standard Schema validator (it has `~standard.validate`). @example isStandardSchema(z.string()) // true */
 export function isStandardSchema(schema: unknown): schema is StandardSchemaV1 {
   const standard = (schema as { '~standard'?: { validate?: unknown } } | null)?.['~standard']
   return typeof standard?.validate === 'function'

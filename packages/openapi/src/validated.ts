@@ -76,7 +76,7 @@ export function innerHandler(handler: Handler<any, any>): Handler<any, any> {
   return (handler as Partial<SpecifiedHandler<unknown, {}>>)[INNER] ?? handler
 }
 
-/** The spec `validated()` attached to a handler, if any. */
+/** The spec `validated()` attached to a handler, if any. @example specOf(validated({ summary: 'x' }, h)) // { summary: 'x' } */
 export function specOf(handler: unknown): OperationSpec | undefined {
   return typeof handler === 'function' ? (handler as Partial<SpecifiedHandler<unknown, {}>>)[SPEC] : undefined
 }
