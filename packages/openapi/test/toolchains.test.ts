@@ -14,11 +14,14 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('..', import.meta.url))
 const fixture = join(root, 'test/fixtures/decorated')
-// Tools of this package first, then the workspace's (tsx, tsup, vitest live at the root).
-const bin = (name: string) =>
-  [join(root, 'node_modules/.bin', name), join(root, '../../node_modules/.bin', name)].find((p) =>
+// Tools of this package first, then the workspace's (tsup, vitest live at the root).
+const bin = (name: string): string => {
+  const found = [join(root, 'node_modules/.bin', name), join(root, '../../node_modules/.bin', name)].find((p) =>
     existsSync(p),
-  )!
+  )
+  if (!found) throw new Error(`${name} is not installed: add it to this package's devDependencies`)
+  return found
+}
 const expected = { summary: 'Show a book', tags: ['books'], security: [{ apiKey: [] }], bad: 422, good: 200 }
 
 beforeAll(async () => {
