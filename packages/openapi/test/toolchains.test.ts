@@ -16,8 +16,8 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const fixture = join(root, 'test/fixtures/decorated')
 // Tools of this package first, then the workspace's (tsup, vitest live at the root).
 const bin = (name: string): string => {
-  const found = [join(root, 'node_modules/.bin', name), join(root, '../../node_modules/.bin', name)].find((p) =>
-    existsSync(p),
+  const found = [join(root, 'node_modules/.bin', name), join(root, '../../node_modules/.bin', name)].find(
+    (p) => existsSync(p),
   )
   if (!found) throw new Error(`${name} is not installed: add it to this package's devDependencies`)
   return found
