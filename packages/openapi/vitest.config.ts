@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],
+    // The first document of a file pays for compiling the OpenAPI 3.1 meta-schema: generous on a loaded machine.
+    testTimeout: 20_000,
     // Swagger UI is checked in Debian's chromium, installed here when missing.
     globalSetup: ['test/global-setup.ts'],
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
