@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  // Tests run against the packages' TypeScript source, so they need no build first; the process, deploy and
+  // browser tests start src/main.ts with tsx, which needs the packages built (turbo's `^build` does it).
+  resolve: { conditions: ['source'] },
+  test: {
+    include: ['test/**/*.test.ts'],
+    // redis-server, nginx and chromium, installed once from Debian's packages when missing.
+    globalSetup: ['test/_global-setup.ts'],
+  },
+})
