@@ -1,7 +1,7 @@
 /**
  * Hello, Brisk: a whole app in one file.
  *
- *   pnpm start                      # from the repository root: builds @brisk/core, then serves this app
+ *   pnpm hello                      # from the repository root: builds @brisk/core, then serves this app
  *   curl http://127.0.0.1:8000/hello/Ada
  *
  * PORT and HOST choose where it listens (8000 and 127.0.0.1 by default). Tests import `app` and send it
