@@ -21,7 +21,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  bin: Record<string, string>
+  bin: { brisk: string }
 }
 const temps: string[] = []
 
