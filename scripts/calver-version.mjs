@@ -6,7 +6,13 @@
  * packages are released, dependents included, and writing CHANGELOG.md) and then replaces each semver
  * version it wrote with the next calendar version of the version the package had before: the same month
  * gives the next patch, a new month `YY.M.0`. Dependency ranges, the changelog heading and `src/version.ts`
- * follow. Run it from the repository root; `CALVER_DATE=YYYY-MM-DD` stands in for today (UTC).
+ * follow. Run it from the repository root; `CALVER_DATE=YYYY-MM-DD` stands in for today (UTC). On a
+ * long-term-support branch (`lts/26.12`, or `CALVER_LINE=26.12`) every release stays on that line.
+ *
+ * Ranges between Brisk packages follow RELEASING.md ("Version ranges"): floors (`>=26.11.0`), checked before
+ * anything is written. A floor stays satisfied by every later release, so Changesets never has to release
+ * a dependant just because a dependency moved; a released package's floors on the packages released with
+ * it rise to their new versions.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -17,14 +23,14 @@ import {
   nextCalver,
   parseChangeset,
   releaseDate,
+  releaseLine,
   retarget,
   setVersionConstant,
 } from './calver.mjs'
+import { isFloor, rangeProblems } from './package-rules.mjs'
 
-// Where a range that still names the old version is moved along (the brief of the release process).
-const RUNTIME_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies']
 // Where `changeset version` itself may have written a semver range that must become the calendar version.
-const ALL_FIELDS = [...RUNTIME_FIELDS, 'devDependencies']
+const ALL_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']
 
 const root = process.cwd()
 const here = dirname(fileURLToPath(import.meta.url))
@@ -45,6 +51,7 @@ function main() {
     throw new Error('Changesets pre mode is on (.changeset/pre.json); calendar versions have no pre-releases')
   }
   const date = releaseDate(process.env.CALVER_DATE)
+  const line = releaseLine(process.env.CALVER_LINE, currentBranch())
 
   const named = pendingReleases(changesetDir)
   if (named.size === 0) {
@@ -53,12 +60,19 @@ function main() {
   }
 
   const before = new Map(workspacePackages().map((pkg) => [pkg.json.name, pkg]))
+  const broken = []
+  for (const pkg of before.values()) {
+    if (pkg.json.private !== true)
+      for (const problem of rangeProblems(pkg.json)) broken.push(`${pkg.json.name}: ${problem}`)
+  }
+  if (broken.length > 0) throw new Error(`ranges that RELEASING.md does not allow:\n  ${broken.join('\n  ')}`)
   for (const name of named) {
     const pkg = before.get(name)
     if (pkg === undefined) throw new Error(`a changeset releases "${name}", which is not a workspace package`)
-    nextCalver(pkg.json.version, date) // fail before anything is written when a version cannot move on
+    nextCalver(pkg.json.version, date, line) // fail before anything is written when a version cannot move on
     checkVersionModule(pkg)
   }
+  if (line !== undefined) console.log(`calver: releasing on the ${line} line (long-term support)`)
 
   runChangesetVersion()
 
@@ -71,7 +85,7 @@ function main() {
     released.set(pkg.json.name, {
       before: old.json.version,
       semver: pkg.json.version,
-      calver: nextCalver(old.json.version, date),
+      calver: nextCalver(old.json.version, date, line),
     })
   }
   for (const name of named) {
@@ -104,6 +118,24 @@ function main() {
         console.warn(`calver: ${relative(root, module)} has no \`export const VERSION = '…'\` to update`)
       else writeFileSync(module, next)
     }
+  }
+  remindOfTheLtsLine(date, line)
+}
+
+/**
+ * The December release starts the long-term-support line `YY.12` (RELEASING.md): every published package
+ * needs a `YY.12.*` version before the year ends, so say which ones do not have one yet.
+ */
+function remindOfTheLtsLine(date, line) {
+  if (line !== undefined || date.getUTCMonth() !== 11) return
+  const year = date.getUTCFullYear() % 100
+  const missing = workspacePackages()
+    .filter((pkg) => pkg.json.private !== true && !pkg.json.version.startsWith(`${year}.12.`))
+    .map((pkg) => `${pkg.json.name}@${pkg.json.version}`)
+  if (missing.length > 0) {
+    console.log(
+      `calver: ${year}.12 is the long-term-support line; not on it yet: ${missing.join(', ')} (release them in December, a patch changeset each)`,
+    )
   }
 }
 
@@ -215,35 +247,79 @@ function runChangesetVersion() {
 }
 
 /**
- * Moves ranges on released packages to their calendar versions: ranges `changeset version` rewrote (to its
- * semver), in any dependency field, `workspace:` ones included; and explicit ranges that still name the old
- * version, in runtime dependency fields. `workspace:*`, `workspace:^` and unrelated ranges are left alone.
+ * The ranges of `pkg` on released packages after this release (RELEASING.md, "Version ranges"). A range
+ * `changeset version` rewrote (to its semver) moves onto the calendar version. When `pkg` is released
+ * itself, its floors on packages released with it rise to their new versions: it may use what they
+ * bring. A package that is not released keeps its floors (they still hold), so it is not touched.
  */
 function retargetRanges(pkg, old, released) {
   const changes = []
   let touched = false
+  const isReleased = released.has(pkg.json.name)
   for (const field of ALL_FIELDS) {
     const deps = pkg.json[field]
     if (deps === undefined || deps === null) continue
     for (const [name, release] of released) {
       const range = deps[name]
-      if (typeof range !== 'string') continue
       const previous = old?.json[field]?.[name]
+      if (typeof range !== 'string' || previous === undefined) continue
+      const workspace = range.startsWith('workspace:') ? 'workspace:' : ''
+      const bare = range.slice(workspace.length)
       let next = range
-      if (previous !== undefined && previous !== range) {
-        const workspace = range.startsWith('workspace:') ? 'workspace:' : ''
-        next = workspace + retarget(range.slice(workspace.length), release.semver, release.calver)
-      } else if (RUNTIME_FIELDS.includes(field) && !range.startsWith('workspace:')) {
-        next = retarget(range, release.before, release.calver)
-      }
+      // Changesets may move a floor of a package it does not release (workspace: ranges); floors move
+      // only with a release, so it goes back.
+      if (previous !== range && !isReleased && isFloor(previous.replace(/^workspace:/, ''))) next = previous
+      else if (previous !== range) next = workspace + retarget(bare, release.semver, release.calver)
+      else if (isReleased && field !== 'devDependencies' && isFloor(bare))
+        next = `${workspace}>=${release.calver}`
       if (next !== range) {
         deps[name] = next
         touched = true
       }
-      if (next !== (previous ?? range)) changes.push(`${field}.${name}: ${previous ?? range} → ${next}`)
+      if (next === previous) continue
+      changes.push(`${field}.${name}: ${previous} → ${next}`)
+      if (field === 'peerDependencies' && name === '@brisk/core') {
+        changes.push(...raiseDeclaredCore(pkg.dir, bare, next.slice(workspace.length)))
+      }
     }
   }
   return { changes, touched }
+}
+
+/**
+ * A plugin checks its `core` range at registration (`definePlugin({ core: '>=26.11.0' })`), and that range
+ * is its peer range on @brisk/core (check:package compares them): move it in `src/` with the peer range.
+ */
+function raiseDeclaredCore(dir, from, to) {
+  const changes = []
+  const declaration = new RegExp(`(\\bcore:\\s*)(['"])${escapeRegExp(from)}\\2`, 'g')
+  for (const file of sourceFiles(join(dir, 'src'))) {
+    const text = readFileSync(file, 'utf8')
+    const next = text.replace(declaration, (_, head, quote) => `${head}${quote}${to}${quote}`)
+    if (next === text) continue
+    writeFileSync(file, next)
+    changes.push(`${relative(root, file)}: core: '${from}' → '${to}'`)
+  }
+  return changes
+}
+
+function sourceFiles(dir) {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(path)
+    return /\.[cm]?tsx?$|\.[cm]?js$/.test(entry.name) ? [path] : []
+  })
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The git branch, to find a long-term-support line (`lts/26.12`); empty outside git or detached. */
+function currentBranch() {
+  const result = spawnSync('git', ['branch', '--show-current'], { cwd: root, encoding: 'utf8' })
+  return result.status === 0 ? result.stdout.trim() : ''
 }
 
 function writeJSON(pkg) {

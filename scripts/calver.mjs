@@ -9,17 +9,21 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 /**
  * The calendar version that follows `current` on `date`: the next patch within the same year and month,
  * else `YY.M.0` of the date. Refuses to go backwards (a date before the current version's month), because a
- * registry never accepts a lower version and a wrong clock or `CALVER_DATE` is the likely cause.
+ * registry never accepts a lower version and a wrong clock or `CALVER_DATE` is the likely cause. On a
+ * long-term-support branch, `line` (`26.12`) keeps every release in that line whatever the date: the next
+ * patch of `26.12.x`.
  *
  * @param {string} current the version before the release, e.g. `26.11.0`
  * @param {Date} date the day of the release (its UTC year and month count)
+ * @param {string} [line] the `YY.M` line a long-term-support branch stays on
  * @returns {string}
  * @example
  * nextCalver('26.11.0', new Date('2026-11-20')) // '26.11.1'
  * nextCalver('26.11.4', new Date('2026-12-01')) // '26.12.0'
  * nextCalver('26.12.3', new Date('2027-01-15')) // '27.1.0'
+ * nextCalver('26.12.3', new Date('2027-03-02'), '26.12') // '26.12.4'
  */
-export function nextCalver(current, date) {
+export function nextCalver(current, date, line) {
   const match = VERSION.exec(String(current))
   if (match === null) {
     throw new Error(
@@ -31,6 +35,14 @@ export function nextCalver(current, date) {
   const year = date.getUTCFullYear() % 100
   const month = date.getUTCMonth() + 1
   const [, y, m, patch] = match.map(Number)
+  if (line !== undefined) {
+    if (`${y}.${m}` !== line) {
+      throw new Error(
+        `nextCalver(): ${current} is not on the ${line} line; only packages of that line are released from its branch`,
+      )
+    }
+    return `${y}.${m}.${patch + 1}`
+  }
   if (y === year && m === month) return `${year}.${month}.${patch + 1}`
   if (y > year || (y === year && m > month)) {
     throw new Error(
@@ -60,6 +72,25 @@ export function releaseDate(value, now = new Date()) {
     throw new Error(`CALVER_DATE must be a real date written YYYY-MM-DD, got "${value}"`)
   }
   return date
+}
+
+/**
+ * The `YY.M` line a release stays on: `CALVER_LINE` when set, else the line a long-term-support branch is
+ * named after (`lts/26.12`), else none (releases follow the calendar).
+ *
+ * @param {string | undefined} value the `CALVER_LINE` environment variable
+ * @param {string} [branch] the current git branch
+ * @returns {string | undefined}
+ * @example
+ * releaseLine(undefined, 'lts/26.12') // '26.12'
+ * releaseLine(undefined, 'main') // undefined
+ */
+export function releaseLine(value, branch = '') {
+  const line = value === undefined || value === '' ? /^lts\/(\d+\.\d+)$/.exec(branch)?.[1] : value
+  if (line === undefined) return undefined
+  if (!/^\d+\.(?:[1-9]|1[0-2])$/.test(line))
+    throw new Error(`CALVER_LINE must look like 26.12, got "${line}"`)
+  return line
 }
 
 /**

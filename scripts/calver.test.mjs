@@ -1,19 +1,14 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   fixChangelog,
   nextCalver,
   parseChangeset,
   releaseDate,
+  releaseLine,
   retarget,
   setVersionConstant,
 } from './calver.mjs'
 
-const script = join(dirname(fileURLToPath(import.meta.url)), 'calver-version.mjs')
 const day = (iso) => new Date(`${iso}T12:00:00Z`)
 
 describe('nextCalver()', () => {
@@ -46,6 +41,12 @@ describe('nextCalver()', () => {
     expect(() => nextCalver('27.1.0', day('2026-12-20'))).toThrow(/never go back/)
   })
 
+  it('stays on a long-term-support line whatever the date', () => {
+    expect(nextCalver('26.12.3', day('2027-03-02'), '26.12')).toBe('26.12.4')
+    expect(nextCalver('26.12.0', day('2026-12-31'), '26.12')).toBe('26.12.1')
+    expect(() => nextCalver('27.1.0', day('2027-03-02'), '26.12')).toThrow(/not on the 26\.12 line/)
+  })
+
   it('refuses pre-releases and malformed versions', () => {
     expect(() => nextCalver('26.11.0-next.1', day('2026-11-20'))).toThrow(/pre-releases/)
     expect(() => nextCalver('26.11', day('2026-11-20'))).toThrow(/X\.Y\.Z/)
@@ -68,6 +69,28 @@ describe('releaseDate()', () => {
     expect(() => releaseDate('2026-2-01')).toThrow(/YYYY-MM-DD/)
     expect(() => releaseDate('2026-02-30')).toThrow(/real date/)
     expect(() => releaseDate('tomorrow')).toThrow(/CALVER_DATE/)
+  })
+})
+
+describe('releaseLine()', () => {
+  it('is the line of a long-term-support branch', () => {
+    expect(releaseLine(undefined, 'lts/26.12')).toBe('26.12')
+    expect(releaseLine('', 'lts/27.12')).toBe('27.12')
+  })
+
+  it('is CALVER_LINE when set, whatever the branch', () => {
+    expect(releaseLine('26.12', 'main')).toBe('26.12')
+  })
+
+  it('is none on other branches', () => {
+    expect(releaseLine(undefined, 'main')).toBeUndefined()
+    expect(releaseLine(undefined, 'lts/next')).toBeUndefined()
+    expect(releaseLine(undefined, '')).toBeUndefined()
+  })
+
+  it('rejects a line that is not YY.M', () => {
+    expect(() => releaseLine('26.13', 'main')).toThrow(/CALVER_LINE/)
+    expect(() => releaseLine('26', 'main')).toThrow(/26\.12/)
   })
 })
 
@@ -155,126 +178,5 @@ describe('setVersionConstant()', () => {
 
   it('returns null when there is no VERSION constant', () => {
     expect(setVersionConstant('export const version = 1\n', '2.0.0')).toBeNull()
-  })
-})
-
-describe('calver-version.mjs', () => {
-  const made = []
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
-  })
-
-  /** Writes a tiny monorepo (files: path → text or JSON value) into a fresh temp dir. */
-  function fakeRepo(files) {
-    const dir = mkdtempSync(join(tmpdir(), 'brisk-calver-'))
-    made.push(dir)
-    const all = {
-      'package.json': { name: 'fake-monorepo', private: true },
-      'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
-      '.changeset/config.json': {
-        changelog: '@changesets/cli/changelog',
-        commit: false,
-        fixed: [],
-        linked: [],
-        access: 'public',
-        baseBranch: 'main',
-        updateInternalDependencies: 'patch',
-        ignore: [],
-      },
-      '.changeset/README.md': '# Changesets\n',
-      ...files,
-    }
-    for (const [path, content] of Object.entries(all)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true })
-      const text = typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`
-      writeFileSync(join(dir, path), text)
-    }
-    return dir
-  }
-
-  function run(dir, date) {
-    const result = spawnSync(process.execPath, [script], {
-      cwd: dir,
-      env: { ...process.env, CALVER_DATE: date },
-      encoding: 'utf8',
-    })
-    if (result.status !== 0) throw new Error(`calver-version failed:\n${result.stdout}\n${result.stderr}`)
-    return result.stdout
-  }
-
-  const read = (dir, path) => readFileSync(join(dir, path), 'utf8')
-  const readJSON = (dir, path) => JSON.parse(read(dir, path))
-
-  const twoPackages = (coreVersion, corsRange) => ({
-    'packages/core/package.json': { name: '@brisk/core', version: coreVersion },
-    'packages/core/src/version.ts': `/** The version. */\nexport const VERSION = '${coreVersion}'\n`,
-    'packages/cors/package.json': {
-      name: '@brisk/cors',
-      version: '26.10.0',
-      peerDependencies: { '@brisk/core': corsRange },
-      devDependencies: { '@brisk/core': 'workspace:*' },
-    },
-  })
-
-  it('releases a new month: versions, changelogs, dependency ranges and VERSION follow', () => {
-    const dir = fakeRepo({
-      ...twoPackages('26.10.3', '^26.10.3'),
-      '.changeset/brave-lions-sing.md': '---\n"@brisk/core": minor\n---\n\nAdd app.static\n',
-    })
-    const out = run(dir, '2026-12-05')
-
-    expect(readJSON(dir, 'packages/core/package.json').version).toBe('26.12.0')
-    expect(read(dir, 'packages/core/src/version.ts')).toContain("export const VERSION = '26.12.0'")
-    const core = read(dir, 'packages/core/CHANGELOG.md')
-    expect(core).toMatch(/^# @brisk\/core\n\n## 26\.12\.0\n\n### Minor Changes\n\n- Add app\.static/)
-    expect(core).not.toContain('26.11.0') // the semver minor changesets computed
-
-    // A minor release of a peer dependency makes Changesets release the dependent too (as a semver major).
-    const cors = readJSON(dir, 'packages/cors/package.json')
-    expect(cors.version).toBe('26.12.0')
-    expect(cors.peerDependencies['@brisk/core']).toBe('^26.12.0')
-    expect(cors.devDependencies['@brisk/core']).toBe('workspace:*')
-    const corsLog = read(dir, 'packages/cors/CHANGELOG.md')
-    expect(corsLog).toMatch(/^# @brisk\/cors\n\n## 26\.12\.0\n/)
-    expect(corsLog).toContain('@brisk/core@26.12.0')
-    expect(corsLog).not.toContain('27.0.0')
-
-    expect(existsSync(join(dir, '.changeset/brave-lions-sing.md'))).toBe(false)
-    expect(existsSync(join(dir, '.changeset/README.md'))).toBe(true)
-    expect(out).toContain('@brisk/core 26.10.3 → 26.12.0')
-  })
-
-  it('releases a patch in the same month and moves a range that named the old version', () => {
-    const dir = fakeRepo({
-      ...twoPackages('26.12.0', '>=26.12.0'),
-      '.changeset/calm-owls-nap.md': "---\n'@brisk/core': patch\n---\n\nFix a header\n",
-    })
-    const out = run(dir, '2026-12-20')
-
-    expect(readJSON(dir, 'packages/core/package.json').version).toBe('26.12.1')
-    expect(read(dir, 'packages/core/CHANGELOG.md')).toMatch(
-      /## 26\.12\.1\n\n### Patch Changes\n\n- Fix a header/,
-    )
-    const cors = readJSON(dir, 'packages/cors/package.json')
-    expect(cors.version).toBe('26.10.0') // in range: not released
-    expect(cors.peerDependencies['@brisk/core']).toBe('>=26.12.1')
-    expect(existsSync(join(dir, 'packages/cors/CHANGELOG.md'))).toBe(false)
-    expect(out).toContain('@brisk/cors (not released)')
-  })
-
-  it('does nothing without pending changesets', () => {
-    const dir = fakeRepo(twoPackages('26.12.0', '^26.12.0'))
-    expect(run(dir, '2026-12-20')).toContain('nothing to release')
-    expect(readJSON(dir, 'packages/core/package.json').version).toBe('26.12.0')
-  })
-
-  it('fails before changing anything when the date is before the current version', () => {
-    const dir = fakeRepo({
-      ...twoPackages('26.12.0', '^26.12.0'),
-      '.changeset/calm-owls-nap.md': '---\n"@brisk/core": patch\n---\n\nFix\n',
-    })
-    expect(() => run(dir, '2026-11-20')).toThrow(/never go back/)
-    expect(readJSON(dir, 'packages/core/package.json').version).toBe('26.12.0')
-    expect(existsSync(join(dir, '.changeset/calm-owls-nap.md'))).toBe(true)
   })
 })

@@ -28,7 +28,16 @@ try {
   problems.push(...tarballProblems(tarball))
   problems.push(...tool('publint', [bin('publint'), 'run', tarball, '--strict', '--pack', 'false']))
   problems.push(
-    ...tool('attw', [bin('attw'), tarball, '--profile', 'esm-only', '--no-emoji', '--no-color', '-f', 'table']),
+    ...tool('attw', [
+      bin('attw'),
+      tarball,
+      '--profile',
+      'esm-only',
+      '--no-emoji',
+      '--no-color',
+      '-f',
+      'table',
+    ]),
   )
 } finally {
   rmSync(out, { recursive: true, force: true })
@@ -38,7 +47,9 @@ if (problems.length > 0) {
   console.error(`check:package ${json.name}: ${problems.length} problem(s)\n- ${problems.join('\n- ')}`)
   process.exit(1)
 }
-console.log(`check:package ${json.name}@${json.version}: publint, attw (esm-only) and the manifest rules pass`)
+console.log(
+  `check:package ${json.name}@${json.version}: publint, attw (esm-only) and the manifest rules pass`,
+)
 
 /**
  * A plugin's peer range on @brisk/core is the `core` range it checks at registration: the two must agree.
@@ -51,7 +62,8 @@ function coreRangeProblems() {
   if (!existsSync(distDir)) return ['dist/ is missing: build first (turbo runs build before check:package)']
   const declared = new Set()
   for (const file of readdirSync(distDir)) {
-    if (file.endsWith('.js')) for (const range of declaredCoreRanges(readFileSync(join(distDir, file), 'utf8'))) declared.add(range)
+    if (file.endsWith('.js'))
+      for (const range of declaredCoreRanges(readFileSync(join(distDir, file), 'utf8'))) declared.add(range)
   }
   return [...declared]
     .filter((range) => range !== peer)
@@ -59,7 +71,10 @@ function coreRangeProblems() {
 }
 
 function pack(destination) {
-  const result = spawnSync('pnpm', ['pack', '--pack-destination', destination], { cwd: dir, encoding: 'utf8' })
+  const result = spawnSync('pnpm', ['pack', '--pack-destination', destination], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
   if (result.status !== 0) throw new Error(`pnpm pack failed:\n${result.stdout}${result.stderr}`)
   const tarball = readdirSync(destination).find((file) => file.endsWith('.tgz'))
   if (tarball === undefined) throw new Error(`pnpm pack wrote no tarball in ${destination}`)
@@ -70,9 +85,21 @@ function pack(destination) {
 function tarballProblems(tarball) {
   const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
   if (list.status !== 0) return [`cannot list ${tarball}: ${list.stderr}`]
-  const files = new Set(list.stdout.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, '')))
+  const files = new Set(
+    list.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((file) => file.replace(/^package\//, '')),
+  )
   const problems = []
-  for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
+  for (const needed of [
+    'package.json',
+    'README.md',
+    'CHANGELOG.md',
+    'LICENSE',
+    'dist/index.js',
+    'dist/index.d.ts',
+  ]) {
     if (!files.has(needed)) problems.push(`the tarball has no ${needed}`)
   }
   for (const file of files) {

@@ -24,11 +24,11 @@ export function manifestProblems(json, dir) {
   for (const field of REQUIRED) if (json[field] === undefined) problems.push(`"${field}" is missing`)
   if (json.private === true) problems.push('"private": true would stop it being published')
   if (json.type !== 'module') problems.push('"type" must be "module" (the packages are ESM only)')
-  if (json.repository?.url !== REPOSITORY_URL)
-    problems.push(`"repository.url" must be "${REPOSITORY_URL}"`)
+  if (json.repository?.url !== REPOSITORY_URL) problems.push(`"repository.url" must be "${REPOSITORY_URL}"`)
   if (json.repository?.directory !== dir) problems.push(`"repository.directory" must be "${dir}"`)
   if (typeof json.engines?.node !== 'string') problems.push('"engines.node" is missing')
-  if (json.sideEffects === undefined) problems.push('"sideEffects" is missing (false, or the files that have some)')
+  if (json.sideEffects === undefined)
+    problems.push('"sideEffects" is missing (false, or the files that have some)')
   if (Array.isArray(json.files) && !json.files.includes('dist')) problems.push('"files" must include "dist"')
   const publish = json.publishConfig ?? {}
   if (publish.access !== 'public') problems.push('"publishConfig.access" must be "public" (scoped packages)')
@@ -61,7 +61,8 @@ export function publishedExports(json) {
  * exportsProblems({ '.': { import: './dist/index.js', types: './dist/index.d.ts' } }) // ['exports["."]: "types" must come first']
  */
 export function exportsProblems(exports) {
-  if (exports === undefined || typeof exports === 'string') return ['"exports" must map entry points to conditions']
+  if (exports === undefined || typeof exports === 'string')
+    return ['"exports" must map entry points to conditions']
   const problems = []
   for (const [entry, target] of Object.entries(exports)) {
     if (typeof target === 'string') {
