@@ -58,6 +58,7 @@ function substitutions(v: ConfValues): [from: string, times: number, to: string]
     ['/etc/letsencrypt/live/showcase.example.com/fullchain.pem', 1, v.cert],
     ['/etc/letsencrypt/live/showcase.example.com/privkey.pem', 1, v.key],
     ['/srv/showcase/public/', 1, `${v.publicDir}/`],
+    ['/var/www/letsencrypt', 1, join(v.prefix, 'acme')],
   ]
 }
 
@@ -73,6 +74,7 @@ export const RENDERED_DIRECTIVES = [
   'ssl_certificate',
   'ssl_certificate_key',
   'alias',
+  'root',
 ]
 
 /**
@@ -129,7 +131,7 @@ export interface Nginx {
   /** `https://localhost:<port>` (the certificate's name; it resolves to 127.0.0.1 or ::1, nginx binds 127.0.0.1). */
   readonly httpsPort: number
   readonly httpPort: number
-  /** The temporary prefix: `nginx.conf`, `logs/`, `tmp/`, `public/`. */
+  /** The temporary prefix: `nginx.conf`, `logs/`, `tmp/`, `public/`, `acme/` (certbot's webroot). */
   readonly prefix: string
   /** nginx's copy of the static folder, served at `/static/`. */
   readonly publicDir: string
@@ -205,6 +207,7 @@ function prepare(upstream: string, publicSource: string, httpsPort: number, http
   chmodSync(prefix, 0o755)
   mkdirSync(join(prefix, 'logs'))
   mkdirSync(join(prefix, 'tmp'))
+  mkdirSync(join(prefix, 'acme/.well-known/acme-challenge'), { recursive: true })
   const publicDir = join(prefix, 'public')
   cpSync(publicSource, publicDir, { recursive: true })
   readable(publicDir)

@@ -189,10 +189,16 @@ describe('deploy/nginx.conf', () => {
     }
   })
 
-  it('redirects plain HTTP to HTTPS', async () => {
+  it("redirects plain HTTP to HTTPS, but for Let's Encrypt's checks", async () => {
     const res = await httpGet(nginx.httpPort, '/hello?name=ada', { host: 'localhost:8080' })
     expect(res.status).toBe(301)
     expect(res.headers.location).toBe('https://localhost/hello?name=ada')
+
+    const token = 'a-token-certbot-wrote'
+    writeFileSync(join(nginx.prefix, 'acme/.well-known/acme-challenge', token), 'token.thumbprint')
+    const challenge = await httpGet(nginx.httpPort, `/.well-known/acme-challenge/${token}`)
+    expect(challenge.status).toBe(200)
+    expect(challenge.body).toBe('token.thumbprint')
   })
 
   it('passes websocket handshakes on /ws/ and relays frames both ways', async () => {
