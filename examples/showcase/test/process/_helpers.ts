@@ -17,14 +17,15 @@ export const showcaseDir = fileURLToPath(new URL('../..', import.meta.url))
 export const SECRET = 'process-tests-secret-0123456789abcdef'
 
 /**
- * Starts `node --import tsx src/main.ts` and waits for `/health`. `NODE_ENV` is removed (Vitest sets
- * it to `test`): the app runs as it would on a server where nobody set it.
+ * Starts `node --import tsx src/main.ts` and waits for `/health`, then for the line saying it listens (with
+ * workers, `/health` answers as soon as one worker listens; the line comes once all of them do). `NODE_ENV`
+ * is removed (Vitest sets it to `test`): the app runs as it would on a server where nobody set it.
  */
-export function startShowcase(
+export async function startShowcase(
   env: Record<string, string | undefined> = {},
   options: { readyPath?: string | null; timeout?: number } = {},
 ): Promise<AppProcess> {
-  return startAppProcess({
+  const app = await startAppProcess({
     args: ['--import', 'tsx', 'src/main.ts'],
     cwd: showcaseDir,
     env: { JWT_SECRET: SECRET, NODE_ENV: undefined, WORKERS: undefined, REDIS_URL: undefined, ...env },
@@ -32,6 +33,12 @@ export function startShowcase(
     timeout: options.timeout ?? 30_000,
     grace: 8_000,
   })
+  if (options.readyPath !== null) {
+    expect(await waitForOutput(app, /listening on/, 20_000), 'never said it was listening').toMatch(
+      /listening on/,
+    )
+  }
+  return app
 }
 
 export interface Answer {
@@ -162,6 +169,20 @@ export function workerPids(pid: number): number[] {
     } catch {} // it exited while we looked
   }
   return found.sort((a, b) => a - b)
+}
+
+/** Every live process whose process group is `pgid` (the group a process started detached leads). */
+export function groupMembers(pgid: number): number[] {
+  const found: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(pgrp) === pgid && state !== 'Z') found.push(Number(name))
+    } catch {} // it exited while we looked
+  }
+  return found
 }
 
 /** Polls (every 100 ms, at most `ms`) until `workerPids(pid)` has `count` workers; returns them. */

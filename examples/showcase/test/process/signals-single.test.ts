@@ -1,0 +1,52 @@
+/**
+ * SIGTERM and SIGINT while uploads are being read, in memory mode with one process (`WORKERS=1`, the
+ * default): every request being read gets its full answer, new connections are refused, and it exits 0.
+ */
+import type { AppProcess } from '@brisk/testing/services'
+import { afterEach, describe, expect, it } from 'vitest'
+import { drainsOn, expectCreated, startUpload } from './_drain'
+import { login, send, sleep, startShowcase, waitForOutput } from './_helpers'
+
+const started: AppProcess[] = []
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((app) => app.stop()))
+})
+
+async function start(env: Record<string, string>): Promise<AppProcess> {
+  const app = await startShowcase(env)
+  started.push(app)
+  return app
+}
+
+describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () => {
+  for (const [signal, group] of [
+    ['SIGTERM', false],
+    ['SIGINT', true],
+  ] as const) {
+    it(`answers every upload being read and exits 0 on ${signal} to the ${group ? 'group' : 'process'} (memory mode, WORKERS=1)`, async () => {
+      const app = await start({ WORKERS: '1' })
+      expect(await waitForOutput(app, /listening on/)).toMatch(/sessions and refresh tokens in memory/)
+      await drainsOn(app, 4, () => app.kill(signal, { group }))
+    }, 30_000)
+  }
+
+  it('stops accepting new connections once the signal has come', async () => {
+    const app = await start({ WORKERS: '1' })
+    const { access_token } = await login(app.url)
+    const upload = startUpload(app.url, access_token, 'the last one')
+    await sleep(300)
+    app.kill('SIGTERM', { group: true })
+    await sleep(300)
+    // The upload is still being read (most of its body has not been sent): the server is draining.
+    expect(app.running).toBe(true)
+    const late = await send(app.url, 'GET', '/health', { timeout: 3_000 }).then(
+      (res) => res.status,
+      () => 'refused',
+    )
+    expect(late).toBe('refused')
+    await upload.finish(30)
+    expectCreated(await upload.answer, 'the last one')
+    expect(await app.exited).toEqual({ code: 0, signal: null })
+  }, 30_000)
+})
