@@ -139,6 +139,8 @@ export interface Nginx {
   readonly conf: string
   /** The access log so far (the `showcase` format of deploy/nginx.conf). */
   accessLog(): string
+  /** The first access-log line that contains `text`, waiting for it up to `timeout` ms (2000). */
+  accessLine(text: string, timeout?: number): Promise<string | undefined>
   /** The error log so far. */
   errorLog(): string
   /** Fast shutdown (SIGTERM), then SIGKILL to the group if needed; removes the prefix. Idempotent. */
@@ -276,8 +278,13 @@ async function startOnce(options: NginxOptions): Promise<Nginx> {
       rmSync(prefix, { recursive: true, force: true })
     })())
 
+  // nginx writes its pid file once it has bound every port (a port taken by someone else meanwhile would
+  // accept connections too, so those alone prove nothing).
+  const pidPath = join(prefix, 'nginx.pid')
   const deadline = Date.now() + (options.timeout ?? 10_000)
-  while (!((await canConnect(httpsPort)) && (await canConnect(httpPort)))) {
+  while (
+    !(read(pidPath).trim() === String(pid) && (await canConnect(httpsPort)) && (await canConnect(httpPort)))
+  ) {
     if (exited || Date.now() > deadline) {
       const why = `${read(errorPath)}${output}`.trim() || '(nothing logged)'
       await stop()
@@ -286,13 +293,25 @@ async function startOnce(options: NginxOptions): Promise<Nginx> {
     await sleep(50)
   }
 
+  const accessLog = () => read(join(prefix, 'logs/access.log'))
   return {
     httpsPort,
     httpPort,
     prefix,
     publicDir,
     conf,
-    accessLog: () => read(join(prefix, 'logs/access.log')),
+    accessLog,
+    async accessLine(text, timeout = 2_000) {
+      // nginx writes the line just after the response: a client can read the response first.
+      const until = Date.now() + timeout
+      for (;;) {
+        const line = accessLog()
+          .split('\n')
+          .find((entry) => entry.includes(text))
+        if (line !== undefined || Date.now() > until) return line
+        await sleep(20)
+      }
+    },
     errorLog: () => read(errorPath),
     stop,
   }

@@ -124,7 +124,7 @@ describe('deploy/nginx.conf', () => {
       expect(got.headers.connection).toBeUndefined()
       const id = got.headers['x-request-id']
       expect(id).toMatch(/^[0-9a-f]{32}$/)
-      expect(nginx.accessLog()).toContain(`id=${id}`)
+      expect(await nginx.accessLine(`id=${id}`)).toContain('"GET /books?x=1 HTTP/1.1" 200')
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000')
       expect(res.headers.server).toBe('nginx')
     } finally {
