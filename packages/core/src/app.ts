@@ -5,6 +5,7 @@
 import { accessLogHooks } from './access-log'
 import type { Entry } from './adapter'
 import { adopt, type Mountable } from './blueprint'
+import { claimMounted, copyScope } from './blueprint-copy'
 import { runPlan } from './chain'
 import type { TrustProxy } from './client-ip'
 import type { PrimaryHandle } from './cluster'
@@ -379,15 +380,23 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   }
 
   async #prepare(): Promise<void> {
-    await registerPlugins(this, [])
-    this.#compiled = compileApp(this, {
-      bodyLimit: this.config.bodyLimit,
-      requestTimeout: this.config.requestTimeout,
-      multipart: this.config.multipart,
-      strictSlashes: this.config.strictSlashes,
-      fallback: (error, req) => defaultErrorResponse(error, req, this.config.dev, this.log),
-    })
-    seal(this)
+    // Blueprints are shared definitions: this app registers plugins on, compiles and runs its own copies.
+    const release = claimMounted(this)
+    let compiled = false
+    try {
+      await registerPlugins(this, [], copyScope)
+      this.#compiled = compileApp(this, {
+        bodyLimit: this.config.bodyLimit,
+        requestTimeout: this.config.requestTimeout,
+        multipart: this.config.multipart,
+        strictSlashes: this.config.strictSlashes,
+        fallback: (error, req) => defaultErrorResponse(error, req, this.config.dev, this.log),
+      })
+      seal(this)
+      compiled = true
+    } finally {
+      release(compiled)
+    }
     await this.#emit('beforeStart')
   }
 

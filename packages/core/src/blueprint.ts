@@ -116,15 +116,18 @@ export class BlueprintGroup<E extends Env = {}> extends Scope<E> implements Moun
   }
 }
 
-/** Makes `child` a member of `parent`; a blueprint or group lives in one place only. */
+/**
+ * Makes `child` a member of `parent`. A blueprint may be mounted in many apps (each starts with its own copy,
+ * blueprint-copy.ts), but only once in a parent.
+ */
 export function adopt(parent: Scope<any>, child: Scope<any>): void {
-  const state = child[kScope]
-  if (state.parent !== null) {
+  const children = parent[kScope].children
+  if (children.includes(child)) {
+    const state = child[kScope]
     throw new BriskError(
       'BRISK_ERR_BLUEPRINT_MOUNTED',
-      `${state.kind} "${state.name}" is already mounted in "${state.parent[kScope].name}"; a blueprint lives in one place`,
+      `${state.kind} "${state.name}" is already mounted in "${parent[kScope].name}"; mount it once per app`,
     )
   }
-  state.parent = parent
-  parent[kScope].children.push(child)
+  children.push(child)
 }

@@ -11,12 +11,17 @@ import { kScope, type Scope } from './scope'
 import { VERSION } from './version'
 
 /**
- * Registers every plugin of `scope` and of the scopes below it; `outer` names the plugins registered around it.
+ * Registers every plugin of `scope` and of the scopes below it; `outer` names the plugins registered around it,
+ * and `own` turns each mounted scope into the one to register on (the app's copy of a shared blueprint).
  *
  * @example
  * await registerPlugins(app, [])
  */
-export async function registerPlugins(scope: Scope<any>, outer: readonly string[]): Promise<void> {
+export async function registerPlugins(
+  scope: Scope<any>,
+  outer: readonly string[],
+  own: (child: Scope<any>) => Scope<any> = (child) => child,
+): Promise<void> {
   const state = scope[kScope]
   const here: string[] = []
   const where = `${state.kind} "${state.name}"`
@@ -66,5 +71,11 @@ export async function registerPlugins(scope: Scope<any>, outer: readonly string[
       )
     }
   }
-  for (const child of state.children) await registerPlugins(child, [...outer, ...here])
+  const children = state.children
+  for (let i = 0; i < children.length; i++) {
+    // The app's own copy of a mounted blueprint, taken now: after the plugins around it, which may add to it.
+    const child = own(children[i]!)
+    children[i] = child
+    await registerPlugins(child, [...outer, ...here], own)
+  }
 }

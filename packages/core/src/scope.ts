@@ -49,7 +49,6 @@ export interface ScopeState {
   readonly version: string | number | undefined
   readonly host: string | undefined
   readonly strictSlashes: boolean | undefined
-  parent: Scope<any> | null
   readonly children: Scope<any>[]
   readonly routes: RouteDef[]
   readonly requestHooks: RequestHook<any>[]
@@ -58,8 +57,12 @@ export interface ScopeState {
   readonly routeHooks: ((route: RouteBuilder) => void)[]
   readonly plugins: PluginUse[]
   readonly listeners: Record<ListenerEvent, Listener[]>
-  /** Set by the app when it starts; nothing may be added afterwards. */
+  /** Set by the app when it starts (on the app and its own copies of blueprints); nothing may be added afterwards. */
   started: boolean
+  /** On a blueprint or group: the first app that started with it (blueprint-copy.ts); it is sealed from then on. */
+  usedBy: string | null
+  /** On a blueprint or group: how many apps that mount it are starting now; their plugins may still add to it. */
+  starting: number
   /** Keeps hooks in the order of the calls that registered them, plugins included. */
   readonly order: Order
 }
@@ -107,7 +110,6 @@ export abstract class Scope<E extends Env = {}> {
       version: options.version,
       host: options.host,
       strictSlashes: options.strictSlashes,
-      parent: null,
       children: [],
       routes: [],
       requestHooks: [],
@@ -124,6 +126,8 @@ export abstract class Scope<E extends Env = {}> {
         mainStop: [],
       },
       started: false,
+      usedBy: null,
+      starting: 0,
       order: newOrder(),
     }
   }
@@ -232,10 +236,19 @@ export abstract class Scope<E extends Env = {}> {
 
   /** @internal Throws when the app has started; everything is compiled at start-up. */
   protected guardOpen(what: string): void {
-    if (this[kScope].started) {
+    const state = this[kScope]
+    if (state.started) {
       throw new BriskError(
         'BRISK_ERR_APP_STARTED',
         `${what}(): the app has started; register everything before it serves`,
+      )
+    }
+    // A shared blueprint: each app copies it when it starts, so an addition now would reach only the apps that
+    // start later. While an app that mounts it starts, its plugins may still add to it (for that app's copy).
+    if (state.usedBy !== null && state.starting === 0) {
+      throw new BriskError(
+        'BRISK_ERR_APP_STARTED',
+        `${what}(): ${state.kind} "${state.name}" is mounted in app "${state.usedBy}", which has started; each app copies a blueprint when it starts, so finish it before the first of them starts (or build it in a function)`,
       )
     }
   }

@@ -371,33 +371,6 @@ describe('blueprint listeners', () => {
 })
 
 describe('blueprint errors', () => {
-  it('throws BRISK_ERR_BLUEPRINT_MOUNTED when the same blueprint is mounted twice', () => {
-    const app = new Brisk()
-    const bp = new Blueprint('books')
-    app.blueprint(bp)
-    const error = thrownBy(() => app.blueprint(bp))
-    expect(error).toBeInstanceOf(BriskError)
-    expect(error.code).toBe('BRISK_ERR_BLUEPRINT_MOUNTED')
-    expect(error.message).toBe(
-      'blueprint "books" is already mounted in "brisk"; a blueprint lives in one place',
-    )
-  })
-
-  it('throws BRISK_ERR_BLUEPRINT_MOUNTED when a blueprint joins two groups, or a group and the app', () => {
-    const bp = new Blueprint('books')
-    Blueprint.group([bp], { name: 'first' })
-    expect(() => Blueprint.group([bp], { name: 'second' })).toThrow(
-      /blueprint "books" is already mounted in "first"/,
-    )
-    const other = new Blueprint('other')
-    const app = new Brisk()
-    app.blueprint(other)
-    expect(() => Blueprint.group([other])).toThrow(BriskError)
-    const group = Blueprint.group([new Blueprint('x')], { name: 'api' })
-    app.blueprint(group)
-    expect(() => app.blueprint(group)).toThrow(/group "api" is already mounted/)
-  })
-
   it('rejects ready() when two different blueprints share a name', async () => {
     const app = new Brisk()
     app.blueprint(new Blueprint('books', { prefix: '/a' }).get('/', says('a')))
