@@ -15,7 +15,7 @@
  * it rise to their new versions.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -28,6 +28,7 @@ import {
   setVersionConstant,
 } from './calver.mjs'
 import { isFloor, rangeProblems } from './package-rules.mjs'
+import { workspacePackages } from './workspace.mjs'
 
 // Where `changeset version` itself may have written a semver range that must become the calendar version.
 const ALL_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']
@@ -59,7 +60,7 @@ function main() {
     return
   }
 
-  const before = new Map(workspacePackages().map((pkg) => [pkg.json.name, pkg]))
+  const before = new Map(workspacePackages(root).map((pkg) => [pkg.json.name, pkg]))
   const broken = []
   for (const pkg of before.values()) {
     if (pkg.json.private !== true)
@@ -76,7 +77,7 @@ function main() {
 
   runChangesetVersion()
 
-  const after = workspacePackages()
+  const after = workspacePackages(root)
   /** @type {Map<string, {before: string, semver: string, calver: string}>} */
   const released = new Map()
   for (const pkg of after) {
@@ -129,7 +130,7 @@ function main() {
 function remindOfTheLtsLine(date, line) {
   if (line !== undefined || date.getUTCMonth() !== 11) return
   const year = date.getUTCFullYear() % 100
-  const missing = workspacePackages()
+  const missing = workspacePackages(root)
     .filter((pkg) => pkg.json.private !== true && !pkg.json.version.startsWith(`${year}.12.`))
     .map((pkg) => `${pkg.json.name}@${pkg.json.version}`)
   if (missing.length > 0) {
@@ -153,72 +154,6 @@ function pendingReleases(changesetDir) {
     for (const [name, type] of releases) if (type !== 'none') names.add(name)
   }
   return names
-}
-
-/** Every package of the workspace (pnpm-workspace.yaml), with its parsed package.json. */
-function workspacePackages() {
-  const dirs = new Set()
-  const excluded = new Set()
-  for (const pattern of workspacePatterns()) {
-    const negated = pattern.startsWith('!')
-    for (const dir of expand(negated ? pattern.slice(1) : pattern)) (negated ? excluded : dirs).add(dir)
-  }
-  const packages = []
-  for (const dir of [...dirs].sort()) {
-    if (excluded.has(dir)) continue
-    const path = join(dir, 'package.json')
-    const text = readFileSync(path, 'utf8')
-    const json = JSON.parse(text)
-    if (typeof json.name !== 'string') continue
-    packages.push({ dir, path, json, indent: /^\{\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ' })
-  }
-  return packages
-}
-
-/** The `packages:` list of pnpm-workspace.yaml (the only key this script needs, so no YAML parser). */
-function workspacePatterns() {
-  const file = join(root, 'pnpm-workspace.yaml')
-  if (!existsSync(file)) throw new Error(`no pnpm-workspace.yaml in ${root}`)
-  const patterns = []
-  let inside = false
-  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '')
-    if (/^\S/.test(line)) {
-      inside = /^packages\s*:\s*$/.test(line)
-      continue
-    }
-    const item = inside ? /^\s+-\s+(['"]?)(.+?)\1\s*$/.exec(line) : null
-    if (item !== null) patterns.push(item[2].replace(/\/+$/, ''))
-  }
-  return patterns
-}
-
-/** Directories with a package.json that match `dir`, `dir/*` or `dir/**`. */
-function expand(pattern) {
-  const isPackage = (dir) => existsSync(join(dir, 'package.json'))
-  const subdirs = (dir) =>
-    existsSync(dir)
-      ? readdirSync(dir)
-          .filter((entry) => entry !== 'node_modules' && !entry.startsWith('.'))
-          .map((entry) => join(dir, entry))
-          .filter((path) => statSync(path).isDirectory())
-      : []
-  if (pattern.endsWith('/**')) {
-    const found = []
-    const walk = (dir) => {
-      for (const sub of subdirs(dir)) {
-        if (isPackage(sub)) found.push(sub)
-        walk(sub)
-      }
-    }
-    walk(join(root, pattern.slice(0, -3)))
-    return found
-  }
-  if (pattern.endsWith('/*')) return subdirs(join(root, pattern.slice(0, -2))).filter(isPackage)
-  if (/[*?[\]{}]/.test(pattern))
-    throw new Error(`pnpm-workspace.yaml: the pattern "${pattern}" is not supported here`)
-  const dir = join(root, pattern)
-  return isPackage(dir) ? [dir] : []
 }
 
 /** A released package's `src/version.ts` must have the line this script rewrites; check before writing. */
