@@ -102,8 +102,15 @@ function tarballProblems(tarball) {
   ]) {
     if (!files.has(needed)) problems.push(`the tarball has no ${needed}`)
   }
+  // A command's launcher may live outside dist/ (core's bin/brisk.js): whatever `bin` names is wanted.
+  const bins = new Set(
+    Object.values(typeof json.bin === 'string' ? { bin: json.bin } : (json.bin ?? {})).map((path) =>
+      path.replace(/^\.\//, ''),
+    ),
+  )
+  for (const bin of bins) if (!files.has(bin)) problems.push(`the tarball has no ${bin} (a bin)`)
   for (const file of files) {
-    if (!/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(file))
+    if (!bins.has(file) && !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(file))
       problems.push(`the tarball should not hold ${file}`)
   }
   return problems

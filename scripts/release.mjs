@@ -8,8 +8,9 @@
  * Run it from the repository root.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { parseChangeset } from './calver.mjs'
 import { checkCommand, parseArgs, selectReleases } from './release-plan.mjs'
 import { workspacePackages } from './workspace.mjs'
 
@@ -41,6 +42,14 @@ function main() {
   }
   console.log(`release: ${options.dryRun ? 'dry run for' : 'publishing'} (dist-tag ${options.distTag}):`)
   for (const pkg of selected) console.log(`  ${pkg.name}@${pkg.version}  (${pkg.reason})`)
+  // A pending changeset means the version commit has not been made: its changes would go out under the
+  // old version number, without their changelog entry.
+  const pending = pendingFor(selected)
+  if (pending.length > 0) {
+    const message = `pending changesets for ${pending.join(', ')}: run \`pnpm version-packages\` and commit first`
+    if (!options.dryRun) throw new Error(message)
+    console.warn(`release: warning: ${message}`)
+  }
 
   run('pnpm', ['exec', ...checkCommand(selected, options)], root)
 
@@ -65,6 +74,20 @@ function main() {
   }
   for (const pkg of published) run('git', ['tag', pkg.tag], root)
   console.log(`release: published and tagged ${published.map((pkg) => pkg.tag).join(', ')} (push the tags)`)
+}
+
+/** The selected packages that a changeset in .changeset/ still has to release. */
+function pendingFor(selected) {
+  const names = new Set(selected.map((pkg) => pkg.name))
+  const found = new Set()
+  const dir = join(root, '.changeset')
+  for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+    if (!file.endsWith('.md') || file === 'README.md') continue
+    for (const [name, type] of parseChangeset(readFileSync(join(dir, file), 'utf8'))) {
+      if (type !== 'none' && names.has(name)) found.add(name)
+    }
+  }
+  return [...found].sort()
 }
 
 /** Every tag of the repository (CI checks out with fetch-depth 0 so that all are there). */
