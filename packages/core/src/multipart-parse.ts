@@ -72,10 +72,12 @@ export async function parseMultipart(
       headers: { 'content-type': contentType },
       defParamCharset: 'utf8',
       limits: {
-        fileSize: limits.fileSize,
+        // busboy stops a part when it reaches its limit, so one of exactly `fileSize` bytes would fail: ours are
+        // the largest sizes allowed.
+        fileSize: limits.fileSize + 1,
         files: limits.files,
         fields: limits.fields,
-        fieldSize: limits.fieldSize,
+        fieldSize: limits.fieldSize + 1,
       },
     })
   } catch (error) {
@@ -121,6 +123,9 @@ export async function parseMultipart(
       }
     })
     stream.on('limit', () => fail(tooLarge(`The file "${upload.filename}" is over ${limits.fileSize} bytes`)))
+    // A body cut off mid-file (over uploadLimit, or the client left) destroys the parser, which fails this
+    // stream too: without a listener that error would be uncaught and end the process.
+    stream.on('error', fail)
     stream.on('end', () => {
       disk?.end()
     })

@@ -4,8 +4,17 @@
  */
 import { parseBytes } from './body-parse'
 
-/** Limits for multipart bodies (app option `multipart`, route option `multipart`). Past any of them: 413. */
+/**
+ * Limits for multipart bodies (app option `multipart`, route option `multipart`). Past any of them: 413. A
+ * multipart body is not held to `bodyLimit` (which is for bodies read whole, like JSON) but to `uploadLimit`,
+ * so the largest file `fileSize` allows can always arrive.
+ */
 export interface MultipartLimits {
+  /**
+   * Largest whole multipart body: files, fields and framing.
+   * @default `fileSize` + the route's `bodyLimit` (11 MiB with the defaults): one file at its largest, and room for the rest
+   */
+  uploadLimit?: number | string
   /** Largest single file. @default '10mb' */
   fileSize?: number | string
   /** Most files in one body. @default 10 */
@@ -20,6 +29,8 @@ export interface MultipartLimits {
 
 /** Resolved multipart limits, in bytes and counts. */
 export interface ResolvedMultipartLimits {
+  /** Set by the app or the route; `undefined` for the default, `fileSize` + the route's `bodyLimit`. */
+  readonly uploadLimit: number | undefined
   readonly fileSize: number
   readonly files: number
   readonly fields: number
@@ -35,6 +46,17 @@ function count(value: number | undefined, fallback: number, key: string): number
 }
 
 /**
+ * The largest multipart body a route takes: its `uploadLimit`, else one file at `fileSize` plus `bodyLimit`
+ * for the fields and the framing.
+ *
+ * @example
+ * uploadLimitOf(resolveMultipartLimits(), 1 << 20) // 11534336 (10 MiB + 1 MiB)
+ */
+export function uploadLimitOf(limits: ResolvedMultipartLimits, bodyLimit: number): number {
+  return limits.uploadLimit ?? limits.fileSize + bodyLimit
+}
+
+/**
  * Resolves limits over a base (the app's), checking each value.
  *
  * @example
@@ -45,6 +67,7 @@ export function resolveMultipartLimits(
   base?: ResolvedMultipartLimits,
 ): ResolvedMultipartLimits {
   return Object.freeze({
+    uploadLimit: limits.uploadLimit === undefined ? base?.uploadLimit : parseBytes(limits.uploadLimit),
     fileSize:
       limits.fileSize === undefined ? (base?.fileSize ?? 10 * 1024 * 1024) : parseBytes(limits.fileSize),
     files: count(limits.files, base?.files ?? 10, 'files'),

@@ -6,9 +6,9 @@ import type { BodyLimits, RequestAdapter } from './adapter'
 import { isJSONType, mediaType, parseJSON, parseQuery } from './body-parse'
 import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
-import { BadRequest, UnsupportedMediaType } from './errors'
+import { BadRequest, HTTPError, PayloadTooLarge, UnsupportedMediaType } from './errors'
 import type { Logger } from './logger'
-import type { ParsedForm, ResolvedMultipartLimits, UploadedFile } from './multipart'
+import { type ParsedForm, type ResolvedMultipartLimits, type UploadedFile, uploadLimitOf } from './multipart'
 import { preferredType } from './negotiate'
 import type { RouteInfo } from './route-info'
 
@@ -198,7 +198,8 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
 
   /**
    * The fields of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`), parsed once;
-   * repeated fields become arrays. 415 for other content types; 413 past the route's multipart limits.
+   * repeated fields become arrays. 415 for other content types; 413 past the route's multipart limits (a
+   * multipart body is held to `multipart.uploadLimit`, not `bodyLimit`).
    *
    * @example
    * const { email } = await req.form()
@@ -241,7 +242,23 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
       const track = (path: string): void => {
         ;(this.#temporary ??= []).push(path)
       }
-      return parseMultipart(raw!, this.stream(), this.#route.multipart, track)
+      const route = this.#route
+      // An upload is held to its own limit, not to bodyLimit, so the largest file fileSize allows can arrive.
+      const limit = uploadLimitOf(route.multipart, route.bodyLimit)
+      const body = this.#adapter.bodyStream(this.#raw, {
+        bodyLimit: limit,
+        requestTimeout: route.requestTimeout,
+      })
+      try {
+        return await parseMultipart(raw!, body, route.multipart, track)
+      } catch (error) {
+        if (!(error instanceof PayloadTooLarge)) throw error
+        throw new HTTPError(413, `The multipart body is over the upload limit of ${limit} bytes`, {
+          code: 'BRISK_ERR_MULTIPART_LIMIT',
+          headers: { connection: 'close' },
+          cause: error,
+        })
+      }
     }
     throw new UnsupportedMediaType(
       `Expected a form body (application/x-www-form-urlencoded or multipart/form-data), got ${type || 'no content type'}`,
