@@ -3,7 +3,7 @@ import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TestClientError } from '../src/index'
-import { type AppProcess, startAppProcess } from '../src/services'
+import { type AppProcess, type AppProcessOptions, startAppProcess } from '../src/services'
 
 const fixture = fileURLToPath(new URL('./fixtures/app-process.mjs', import.meta.url))
 const owner = fileURLToPath(new URL('./fixtures/app-process-owner.mjs', import.meta.url))
@@ -13,10 +13,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((app) => app.stop()))
 })
 
-async function start(
-  env: Record<string, string | undefined>,
-  more: { readyPath?: string | null; timeout?: number; grace?: number } = {},
-) {
+async function start(env: Record<string, string | undefined>, more: Partial<AppProcessOptions> = {}) {
   const app = await startAppProcess({ args: [fixture], env, readyPath: '/ready', ...more })
   started.push(app)
   return app
@@ -128,7 +125,9 @@ describe('startAppProcess()', () => {
     const error = await startAppProcess({ args: [fixture], env: { FIXTURE: 'refuse' } }).catch((e) => e)
     expect(error).toBeInstanceOf(TestClientError)
     expect(error.code).toBe('BRISK_TEST_ERR_SERVICE')
-    expect(error.message).toContain('exited (code 3) before / answered 200')
+    expect(error.message).toMatch(
+      /exited \(code 3\) while waiting for http:\/\/127\.0\.0\.1:\d+\/ to answer 200/,
+    )
     expect(error.message).toContain('fixture: WORKERS must be a positive integer')
   })
 
@@ -141,11 +140,35 @@ describe('startAppProcess()', () => {
     }).catch((e) => e)
     expect(error).toBeInstanceOf(TestClientError)
     expect(error.code).toBe('BRISK_TEST_ERR_SERVICE')
-    expect(error.message).toMatch(/did not answer 200 at http:\/\/127\.0\.0\.1:\d+\/ready within 800 ms/)
+    expect(error.message).toMatch(
+      /timed out after 800 ms waiting for http:\/\/127\.0\.0\.1:\d+\/ready to answer 200/,
+    )
     const pid = Number(/fixture serve (\d+)/.exec(error.message)![1])
     const helper = Number(/helper (\d+)/.exec(error.message)![1])
     expect(await gone(pid)).toBe(true)
     expect(await gone(helper)).toBe(true)
+  })
+
+  it('waits for a line of output as well, or instead', async () => {
+    const both = await start({ FIXTURE: 'serve' }, { readyOutput: /^listening \d+$/m })
+    expect(both.stderr()).toContain(`listening ${both.port}`)
+    const line = await start(
+      { FIXTURE: 'serve', READY_AFTER: '60000' },
+      { readyPath: null, readyOutput: /^listening/m },
+    )
+    expect(line.stderr()).toContain(`listening ${line.port}`)
+    expect((await get(`${line.url}/ready`)).status).toBe(503) // the path was not waited for
+    const error = await startAppProcess({
+      args: [fixture],
+      env: { FIXTURE: 'serve' },
+      readyPath: '/ready',
+      readyOutput: /never printed/,
+      timeout: 600,
+    }).catch((e) => e)
+    expect(error.code).toBe('BRISK_TEST_ERR_SERVICE')
+    expect(error.message).toMatch(
+      /waiting for http:\/\/127\.0\.0\.1:\d+\/ready to answer 200 and output matching \/never printed\//,
+    )
   })
 
   it('does not wait with readyPath null, for a process expected to refuse to start', async () => {

@@ -26,6 +26,11 @@ export interface AppProcessOptions {
    * expected to refuse to start: await `exited` and read `output()`). @default '/'
    */
   readyPath?: string | null
+  /**
+   * Output that must have appeared too (stdout or stderr), e.g. `/listening on/`: with workers, a ready path
+   * may answer as soon as the first worker listens, while the line comes once they all do.
+   */
+  readyOutput?: RegExp
   /** Milliseconds to wait for the ready path; then the group is killed and the start fails. @default 10_000 */
   timeout?: number
   /** Milliseconds `stop()` waits after SIGTERM before it sends SIGKILL to the group. @default 5_000 */
@@ -115,7 +120,8 @@ function tail(text: string): string {
 
 /**
  * Starts an app as a real process in its own process group, on a free loopback port (`PORT` and `HOST` are
- * set unless `env` gives them), and resolves once `readyPath` answers 200. If the process exits first, or
+ * set unless `env` gives them), and resolves once `readyPath` answers 200 (and its output matches
+ * `readyOutput`, when given). If the process exits first, or
  * the timeout passes, it rejects with a `TestClientError` (`BRISK_TEST_ERR_SERVICE`) that shows the output,
  * and nothing is left running. Whatever the tests do, the group is killed when the test process exits.
  *
@@ -262,18 +268,26 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     await exited
     return fail(`could not be started (${spawnError?.message ?? 'no pid'})`)
   }
-  if (readyPath === null) return app
+  const readyOutput = options.readyOutput
+  if (readyPath === null && readyOutput === undefined) return app
 
+  const waitingFor = [
+    readyPath === null ? '' : `${url}${readyPath} to answer 200`,
+    readyOutput === undefined ? '' : `output matching ${readyOutput}`,
+  ]
+    .filter(Boolean)
+    .join(' and ')
   const deadline = Date.now() + timeout
+  let answered = readyPath === null
   for (;;) {
     if (ended) {
       const { code, signal } = await exited
-      return fail(`exited (${signal ?? `code ${code}`}) before ${readyPath} answered 200`)
+      return fail(`exited (${signal ?? `code ${code}`}) while waiting for ${waitingFor}`)
     }
     const left = deadline - Date.now()
-    if (left <= 0) return fail(`did not answer 200 at ${url}${readyPath} within ${timeout} ms`)
-    const status = await probe(`${url}${readyPath}`, Math.min(1_000, left))
-    if (status === 200) return app
+    if (left <= 0) return fail(`timed out after ${timeout} ms waiting for ${waitingFor}`)
+    if (!answered) answered = (await probe(`${url}${readyPath}`, Math.min(1_000, left))) === 200
+    if (answered && (readyOutput === undefined || readyOutput.test(all))) return app
     await Promise.race([sleep(50), exited])
   }
 }
