@@ -3,27 +3,20 @@
  * and reuse is caught across workers. The fixture runs with `node` against the built package (`pnpm build`
  * first; the test pipeline does).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { type RedisServer, startRedisServer } from '@brisk/testing/services'
+import { type AppProcess, type RedisServer, startAppProcess, startRedisServer } from '@brisk/testing/services'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
 const fixture = fileURLToPath(new URL('./fixtures/workers-app.mjs', import.meta.url))
 let redis: RedisServer
-let child: ChildProcess | undefined
+let child: AppProcess | undefined
 
 beforeAll(async () => {
   redis = await startRedisServer()
 })
 afterAll(async () => {
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child!.once('exit', resolve))
-    process.kill(-child.pid!, 'SIGTERM')
-    const timer = setTimeout(() => process.kill(-child!.pid!, 'SIGKILL'), 5000)
-    await exited
-    clearTimeout(timer)
-  }
+  await child?.stop() // the whole process group: workers too
   await redis.stop()
 })
 
@@ -70,27 +63,16 @@ function send(
   })
 }
 
-function startFixture(): Promise<string> {
-  child = spawn(process.execPath, [fixture], {
-    env: { ...process.env, REDIS_URL: redis.url, PORT: '0', BRISK_WORKER: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+/** Starts the fixture on a free port; resolves with its URL once both workers listen (it says so then). */
+async function startFixture(): Promise<string> {
+  child = await startAppProcess({
+    args: [fixture],
+    env: { REDIS_URL: redis.url, BRISK_WORKER: undefined },
+    readyPath: null,
+    readyOutput: /listening http:\/\//,
+    timeout: 15_000,
   })
-  let out = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not listening in 15 s:\n${out}`)), 15_000)
-    const read = (chunk: Buffer): void => {
-      out += chunk.toString()
-      const match = /listening (http:\/\/\S+)/.exec(out)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1]!)
-      }
-    }
-    child!.stdout!.on('data', read)
-    child!.stderr!.on('data', read)
-    child!.once('exit', () => reject(new Error(`exited before listening:\n${out}`)))
-  })
+  return child.url
 }
 
 it('refreshes on one worker a token issued by the other, and catches reuse across workers', {
