@@ -197,7 +197,7 @@ describe('startAppProcess()', () => {
     }
   })
 
-  it('uses the PORT and HOST that env gives', async () => {
+  it('uses the PORT and HOST that env gives, and sets them when it does not', async () => {
     const first = await start({ FIXTURE: 'serve' })
     const port = first.port
     await first.stop()
@@ -206,6 +206,12 @@ describe('startAppProcess()', () => {
     expect(JSON.parse((await get(`${app.url}/env`)).body)).toMatchObject({
       PORT: String(port),
       HOST: '0.0.0.0',
+    })
+    // Removing them is not possible: the url would name a port the app does not know.
+    const kept = await start({ FIXTURE: 'serve', PORT: undefined, HOST: undefined })
+    expect(JSON.parse((await get(`${kept.url}/env`)).body)).toMatchObject({
+      PORT: String(kept.port),
+      HOST: '127.0.0.1',
     })
   })
 

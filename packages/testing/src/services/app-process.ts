@@ -18,7 +18,7 @@ export interface AppProcessOptions {
   cwd?: string
   /**
    * Variables on top of the test process's own; `undefined` removes one (`{ NODE_ENV: undefined }`).
-   * `PORT` (a free loopback port) and `HOST` (`127.0.0.1`) are set unless given here.
+   * `PORT` and `HOST` are always set: to the values given here, or to a free port and `127.0.0.1`.
    */
   env?: Record<string, string | undefined>
   /**
@@ -162,17 +162,15 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   }
   const port = given.PORT === undefined ? await freePort() : Number(given.PORT)
   const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries({
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ...given,
-  })) {
+  // PORT and HOST are always set: `PORT: undefined` cannot take away the port that `url` names.
+  const host = given.HOST === undefined || given.HOST === '' ? '127.0.0.1' : given.HOST
+  for (const [name, value] of Object.entries({ ...process.env, ...given, PORT: String(port), HOST: host })) {
     if (value !== undefined) env[name] = value
   }
   // `0.0.0.0` and `::` listen on every address, loopback included: ask there.
-  const host = env.HOST === undefined || env.HOST === '' || env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST
-  const url = `http://${host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host}:${port}`
+  const ask =
+    host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host
+  const url = `http://${ask}:${port}`
 
   const child: ChildProcess = spawn(command, options.args, {
     cwd: options.cwd,
