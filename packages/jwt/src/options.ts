@@ -3,7 +3,7 @@
  * and `authenticate`; the plugin checks them all when it registers (a mistake fails the app's start-up).
  */
 
-import type { KeyObject } from 'node:crypto'
+import type { KeyObject, webcrypto } from 'node:crypto'
 import type { Blueprint, BriskRequest } from '@brisk/core'
 import type { JWK } from 'jose'
 import type { RefreshTokenStore } from './refresh-store'
@@ -11,8 +11,12 @@ import type { RefreshTokenStore } from './refresh-store'
 /** The algorithms the plugin signs and verifies with; anything else (`none` first of all) is refused. */
 export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
 
-/** Key material: a PEM string, a JWK object, a node `KeyObject`, a WebCrypto `CryptoKey`, or a secret's bytes. */
-export type KeyInput = string | JWK | KeyObject | CryptoKey | Uint8Array
+/**
+ * Key material: a PEM string, a JWK object, a node `KeyObject`, a WebCrypto `CryptoKey`, or a secret's bytes.
+ * (`webcrypto.CryptoKey` from node's types: the global `CryptoKey` type exists only with the DOM lib, which a
+ * Node project's tsconfig often leaves out.)
+ */
+export type KeyInput = string | JWK | KeyObject | webcrypto.CryptoKey | Uint8Array
 
 /**
  * One key of the key set. HS keys have a `secret` (at least 32 bytes); asymmetric keys have a `privateKey`
