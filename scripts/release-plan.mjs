@@ -80,18 +80,24 @@ export function selectReleases(packages, tags, { all = false } = {}) {
   return selected.sort((a, b) => a.name.localeCompare(b.name))
 }
 
+/** The workspace package whose tests are the release tooling's and the pack smoke test. */
+export const SCRIPTS_PACKAGE = 'brisk-scripts'
+
 /**
- * The turbo command that builds and tests the selected packages (and builds what they depend on).
+ * The turbo command that builds and tests the selected packages (and builds what they depend on), with the
+ * pack smoke test (brisk-scripts) unless the tests are skipped.
  *
  * @param {{ name: string }[]} selected the packages to publish
  * @param {{ skipTests?: boolean }} [options]
  * @returns {string[]} the arguments of `pnpm exec`
  * @example
- * checkCommand([{ name: '@brisk/cors' }]) // ['turbo', 'run', 'lint', 'typecheck', 'build', 'test', 'check:package', '--filter=@brisk/cors']
+ * checkCommand([{ name: '@brisk/cors' }]) // ['turbo', 'run', 'lint', 'typecheck', 'build', 'test', 'check:package', '--filter=@brisk/cors', '--filter=brisk-scripts']
  */
 export function checkCommand(selected, { skipTests = false } = {}) {
   const tasks = skipTests
     ? ['build', 'check:package']
     : ['lint', 'typecheck', 'build', 'test', 'check:package']
-  return ['turbo', 'run', ...tasks, ...selected.map((pkg) => `--filter=${pkg.name}`)]
+  const filters = selected.map((pkg) => `--filter=${pkg.name}`)
+  if (!skipTests) filters.push(`--filter=${SCRIPTS_PACKAGE}`)
+  return ['turbo', 'run', ...tasks, ...filters]
 }

@@ -86,7 +86,7 @@ describe('selectReleases()', () => {
 })
 
 describe('checkCommand()', () => {
-  it('checks the selected packages with the whole CI pipeline, or without tests', () => {
+  it('checks the selected packages with the whole CI pipeline and the pack smoke test, or builds them only', () => {
     const selected = [{ name: '@brisk/core' }, { name: '@brisk/cors' }]
     expect(checkCommand(selected)).toEqual([
       'turbo',
@@ -98,6 +98,7 @@ describe('checkCommand()', () => {
       'check:package',
       '--filter=@brisk/core',
       '--filter=@brisk/cors',
+      '--filter=brisk-scripts',
     ])
     expect(checkCommand(selected, { skipTests: true })).toEqual([
       'turbo',
