@@ -1,6 +1,7 @@
 /**
- * Uploads in progress when a signal comes: started on new connections with only their first chunk sent, so
- * the server is reading them, then finished after the signal. Every one must get its full answer.
+ * Uploads in progress when a signal comes: started on new connections with `Expect: 100-continue`, so the
+ * server's `100 Continue` proves it has the request and is reading its body; the first chunk is sent, then the
+ * signal, then the rest. Every one must get its full answer.
  */
 import { connect, type Socket } from 'node:net'
 import type { AppProcess } from '@brisk/testing/services'
@@ -12,15 +13,18 @@ const PADDING = 600_000
 const CHUNKS = 10
 
 export interface Upload {
+  /** Resolves once the server has answered `100 Continue` and the first chunk is sent. */
+  reading: Promise<void>
   /** Sends the rest of the body, a chunk every `gap` ms. */
   finish(gap: number): Promise<void>
-  /** Everything the server sent, once it closed the connection or 10 s passed. */
+  /** The final answer (after the `100 Continue`), once complete, or what came before a close or 10 s. */
   answer: Promise<string>
 }
 
 /**
- * Starts `POST /api/v1/books` on a new connection with a large JSON body and sends only its first chunk: the
- * server has the request line, headers and the start of the body, and is reading it.
+ * Starts `POST /api/v1/books` on a new connection with a large JSON body: sends the head, waits for the
+ * server's `100 Continue` (it reads the body: the guard has passed and the handler asked for it), then sends
+ * the first chunk only.
  */
 export function startUpload(url: string, token: string, title: string): Upload {
   const { port } = new URL(url)
@@ -29,14 +33,27 @@ export function startUpload(url: string, token: string, title: string): Upload {
   const socket: Socket = connect({ port: Number(port), host: '127.0.0.1' })
   const head =
     `POST /api/v1/books HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nauthorization: Bearer ${token}\r\n` +
-    `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`
+    `content-type: application/json\r\ncontent-length: ${body.length}\r\nexpect: 100-continue\r\n\r\n`
   socket.write(head)
-  socket.write(body.subarray(0, size))
+  const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n'
+  let continued!: () => void
+  let refused!: (error: Error) => void
+  let first = true
+  const reading = new Promise<void>((resolve, reject) => {
+    continued = resolve
+    refused = reject
+    socket.once('close', () => reject(new Error(`${title}: closed before 100 Continue`)))
+  })
+  reading.catch(() => {}) // awaited by drainsOn; a close is reported by the answer too
   const answer = new Promise<string>((resolve) => {
     const chunks: Buffer[] = []
+    const final = (): string => {
+      const text = Buffer.concat(chunks).toString('utf8')
+      return text.startsWith(CONTINUE) ? text.slice(CONTINUE.length) : text
+    }
     const done = (): void => {
       clearTimeout(timer)
-      resolve(Buffer.concat(chunks).toString('utf8'))
+      resolve(final())
     }
     const timer = setTimeout(() => {
       socket.destroy()
@@ -44,8 +61,16 @@ export function startUpload(url: string, token: string, title: string): Upload {
     }, 10_000)
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk)
+      const all = Buffer.concat(chunks).toString('utf8')
+      if (first && all.startsWith(CONTINUE)) {
+        first = false
+        socket.write(body.subarray(0, size))
+        continued()
+      } else if (first && all.length >= CONTINUE.length) {
+        refused(new Error(`${title}: answered without 100 Continue:\n${all}`))
+      }
       // One answer is all we wait for: the server may keep the connection open after it.
-      const text = Buffer.concat(chunks).toString('utf8')
+      const text = final()
       const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text)
       const end = text.indexOf('\r\n\r\n')
       if (length && end >= 0 && Buffer.byteLength(text.slice(end + 4)) >= Number(length[1])) {
@@ -57,6 +82,7 @@ export function startUpload(url: string, token: string, title: string): Upload {
     socket.on('close', done)
   })
   return {
+    reading,
     async finish(gap) {
       for (let at = size; at < body.length; at += size) {
         await sleep(gap)
@@ -79,15 +105,16 @@ export function expectCreated(raw: string, title: string): void {
 }
 
 /**
- * Starts `count` uploads (new connections: with workers, they are spread over them), lets the server read
- * their first chunk, sends `signal` with `kill`, finishes the uploads, and checks that each got its 201,
+ * Starts `count` uploads (new connections: with workers, they are spread over them), waits until the server
+ * reads each, sends the signal with `kill`, finishes the uploads, and checks that each got its 201,
  * that the process exited 0 and that nothing of its process group is left.
  */
 export async function drainsOn(app: AppProcess, count: number, kill: () => void): Promise<void> {
   const workers = workerPids(app.pid)
   const { access_token } = await login(app.url)
   const uploads = Array.from({ length: count }, (_, i) => startUpload(app.url, access_token, `upload ${i}`))
-  await sleep(400) // every upload's head and first chunk have been read by now
+  await Promise.all(uploads.map((upload) => upload.reading)) // the server is reading every one of them
+  await sleep(100) // and has the first chunk (not a must: a request being read is what counts)
   kill()
   await Promise.all(uploads.map((upload) => upload.finish(50)))
   const answers = await Promise.all(uploads.map((upload) => upload.answer))

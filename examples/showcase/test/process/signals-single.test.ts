@@ -35,7 +35,7 @@ describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () 
     const app = await start({ WORKERS: '1' })
     const { access_token } = await login(app.url)
     const upload = startUpload(app.url, access_token, 'the last one')
-    await sleep(300)
+    await upload.reading
     app.kill('SIGTERM', { group: true })
     await sleep(300)
     // The upload is still being read (most of its body has not been sent): the server is draining.
