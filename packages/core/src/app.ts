@@ -64,7 +64,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const config = resolveConfig(options)
     super('app', config.name, { strictSlashes: config.strictSlashes })
     this.config = config
-    this.log = options.logger ?? consoleLogger(config.dev)
+    this.log = options.logger ?? consoleLogger(config.logLevel)
     if (config.accessLog) {
       const { onRequest, onResponse } = accessLogHooks(this.log)
       this.onRequest(onRequest)
@@ -201,7 +201,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   /**
    * Serves the app on Brisk's HTTP/1.1 server (HTTPS with `tls`). Resolves once it listens; with `workers`,
    * once every worker listens, and rejects with a worker's error, after stopping them all, when one of them
-   * cannot start.
+   * cannot start. Then logs one `info` line with the address and the worker count (not with `log: false`).
    *
    * @example
    * const { url } = await app.listen({ port: 8000, host: '127.0.0.1' })
@@ -211,7 +211,18 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const again = this.#listening
     this.#listening = true
     const cluster = await import('./cluster')
-    if (!cluster.isWorker()) return this.#listen(options, again)
+    if (!cluster.isWorker()) {
+      const address = await this.#listen(options, again)
+      // One line for the whole server: a cluster's primary speaks for its workers, which say nothing.
+      if (options.log !== false) {
+        const workers = options.workers ?? 1
+        this.log.info(
+          { url: address.url, host: address.host, port: address.port, workers },
+          `Brisk app "${this.name}" listening on ${address.url} (${workers} ${workers === 1 ? 'worker' : 'workers'})`,
+        )
+      }
+      return address
+    }
     // A worker serves for its primary, whose listen() answers for all of them: the worker reports how its
     // start went, and when it failed it exits without printing, so the error is printed once, by the primary.
     try {

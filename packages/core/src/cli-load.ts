@@ -18,6 +18,7 @@ export interface CliApp {
     port: number
     host: string
     workers?: number
+    log?: boolean
   }): Promise<{ port: number; host: string; url: string }>
   routes(): readonly RouteInfo[]
   ready(): Promise<void>

@@ -40,7 +40,13 @@ async function serve(command: ServeCommand): Promise<void> {
   }
   let address: { url: string }
   try {
-    address = await app.listen({ port: command.port, host: command.host, workers: command.workers })
+    // The CLI prints its own line (below) for a person at a terminal; the app's log line would repeat it.
+    address = await app.listen({
+      port: command.port,
+      host: command.host,
+      workers: command.workers,
+      log: false,
+    })
   } catch (error) {
     await app.close().catch(() => {})
     throw listenError(error as Error & { code?: string }, command)

@@ -4,7 +4,7 @@
  */
 import { parseBytes } from './body-parse'
 import type { TrustProxy } from './client-ip'
-import type { Logger } from './logger'
+import { isLogLevel, type Logger, type LogLevel } from './logger'
 import { type MultipartLimits, type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
 
 /** Options of `new Brisk()`. Each has a `BRISK_*` variable (in brackets) used when the option is not given. */
@@ -19,8 +19,13 @@ export interface BriskOptions {
   strictSlashes?: boolean
   /** Trust `Forwarded` / `X-Forwarded-*`: `true`, or the number of proxies in front [BRISK_TRUST_PROXY]. @default false */
   trustProxy?: TrustProxy
-  /** A pino-compatible logger. @default JSON lines on stderr (errors and warnings; all levels in dev) */
+  /** A pino-compatible logger. @default JSON lines on stderr, from `logLevel` up */
   logger?: Logger
+  /**
+   * What the default logger writes (a `logger` you pass has its own level) [BRISK_LOG_LEVEL]; `'silent'` turns
+   * it off. @default `'debug'` in dev mode, `'warn'` when `NODE_ENV` is `test` (quiet test runs), else `'info'`
+   */
+  logLevel?: LogLevel
   /** One log line per request (method, path, status, duration, request id) at `info` [BRISK_ACCESS_LOG]. @default `dev` */
   accessLog?: boolean
   /** Milliseconds a client has to send a whole request; then 408 [BRISK_REQUEST_TIMEOUT]. @default 30000 */
@@ -58,6 +63,7 @@ export interface BriskConfig {
   readonly strictSlashes: boolean
   readonly trustProxy: TrustProxy
   readonly accessLog: boolean
+  readonly logLevel: LogLevel
   readonly requestTimeout: number
   readonly headersTimeout: number
   readonly keepAliveTimeout: number
@@ -84,6 +90,7 @@ const KNOWN = new Set([
   'MAX_HEADER_SIZE',
   'SERVER',
   'SHUTDOWN_TIMEOUT',
+  'LOG_LEVEL',
 ])
 
 function processEnv(): Record<string, string | undefined> {
@@ -158,6 +165,15 @@ export function resolveConfig(options: BriskOptions): BriskConfig {
     strictSlashes: pick(options.strictSlashes, 'STRICT_SLASHES', flag, false),
     trustProxy,
     accessLog: pick(options.accessLog, 'ACCESS_LOG', flag, dev),
+    logLevel: logLevel(
+      pick<string>(
+        options.logLevel,
+        'LOG_LEVEL',
+        (raw) => raw.trim(),
+        dev ? 'debug' : env.NODE_ENV === 'test' ? 'warn' : 'info',
+      ),
+      options.logLevel === undefined ? 'BRISK_LOG_LEVEL' : 'new Brisk(): logLevel',
+    ),
     requestTimeout: ms('REQUEST_TIMEOUT', 'requestTimeout', 30_000),
     headersTimeout: ms('HEADERS_TIMEOUT', 'headersTimeout', 10_000),
     keepAliveTimeout: ms('KEEP_ALIVE_TIMEOUT', 'keepAliveTimeout', 5_000),
@@ -168,6 +184,13 @@ export function resolveConfig(options: BriskOptions): BriskConfig {
     multipart: resolveMultipartLimits(options.multipart),
     vars: Object.freeze(vars),
   })
+}
+
+function logLevel(value: string, what: string): LogLevel {
+  if (isLogLevel(value)) return value
+  throw new TypeError(
+    `${what} must be 'debug', 'info', 'warn', 'error' or 'silent', got ${JSON.stringify(value)}`,
+  )
 }
 
 function serverKind(value: string): 'brisk' | 'node' {

@@ -18,21 +18,36 @@ function write(level: string, obj: object | string, msg?: string): void {
   console.error(JSON.stringify({ level, time: Date.now(), ...fields }))
 }
 
+/** How much the default logger writes: each level includes the ones after it; `silent` writes nothing. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 }
+
+/** Whether a string names a log level. @example isLogLevel('info') // true */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && Object.hasOwn(RANK, value)
+}
+
+const ignore = (): void => {}
+
 /**
- * The default logger: JSON lines on stderr; `info` and `debug` only when `verbose`.
+ * The default logger: JSON lines on stderr, from `level` up. `true` is `'debug'` and `false` is `'warn'`, as
+ * the boolean form used to mean (verbose or not).
  *
  * @example
- * const app = new Brisk({ logger: consoleLogger(true) })
+ * const app = new Brisk({ logger: consoleLogger('debug') })
  */
-export function consoleLogger(verbose = false): Logger {
+export function consoleLogger(level: LogLevel | boolean = 'info'): Logger {
+  const rank = RANK[level === true ? 'debug' : level === false ? 'warn' : level]
+  if (rank === undefined) throw new TypeError(`consoleLogger(): unknown level ${JSON.stringify(level)}`)
+  const at =
+    (name: Exclude<LogLevel, 'silent'>) =>
+    (obj: object | string, msg?: string): void =>
+      write(name, obj, msg)
   return {
-    error: (obj, msg) => write('error', obj, msg),
-    warn: (obj, msg) => write('warn', obj, msg),
-    info: (obj, msg) => {
-      if (verbose) write('info', obj, msg)
-    },
-    debug: (obj, msg) => {
-      if (verbose) write('debug', obj, msg)
-    },
+    error: rank <= RANK.error ? at('error') : ignore,
+    warn: rank <= RANK.warn ? at('warn') : ignore,
+    info: rank <= RANK.info ? at('info') : ignore,
+    debug: rank <= RANK.debug ? at('debug') : ignore,
   }
 }

@@ -28,6 +28,11 @@ export interface ListenOptions {
   workers?: number
   /** Close gracefully and exit 0 on SIGTERM / SIGINT. @default true */
   signals?: boolean
+  /**
+   * Log one `info` line through the app's logger once listening: the URL and the worker count (a cluster's
+   * primary logs it once for all). `brisk serve` prints its own line instead. @default true
+   */
+  log?: boolean
   /** Which HTTP server to run; overrides the app's `server` option. @default app.config.server ('brisk') */
   server?: 'brisk' | 'node'
 }

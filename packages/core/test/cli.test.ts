@@ -517,7 +517,13 @@ describe('brisk serve', () => {
   it('exits 1 when the module already started its own server', async () => {
     const { code, stderr } = await run(['serve', './cli-listens.mjs', '--port', '0'])
     expect(code).toBe(1)
-    expect(stderr).toMatch(/^brisk: \.\/cli-listens\.mjs already started its server when imported/)
+    // The module's own listen() said where it listens (through the app's logger), then brisk refuses it.
+    const [logged, ...rest] = stderr.split('\n')
+    expect(JSON.parse(logged!)).toMatchObject({
+      level: 'info',
+      msg: expect.stringMatching(/^Brisk app "cli-listens" listening on http:/),
+    })
+    expect(rest.join('\n')).toMatch(/^brisk: \.\/cli-listens\.mjs already started its server when imported/)
   })
 
   it("exits 1 with the app's own error when it fails to start", async () => {

@@ -198,6 +198,15 @@ describe('listen({ workers })', () => {
     expect(out.match(/mainStart/g)).toHaveLength(1)
     expect(out.match(/mainStop/g)).toHaveLength(1)
     expect(out.match(/afterStop/g)!.length).toBeGreaterThanOrEqual(3) // every live worker ran its stop listeners
+    // listen() logged one line for the whole cluster, from the primary, with the worker count.
+    const logged = out.split('\n').filter((line) => line.includes('listening on'))
+    expect(logged).toHaveLength(1)
+    expect(JSON.parse(logged[0]!)).toMatchObject({
+      level: 'info',
+      url: app.url,
+      workers: 3,
+      msg: `Brisk app "workers-fixture" listening on ${app.url} (3 workers)`,
+    })
     expect(out.match(/beforeStart/g)!.length).toBeGreaterThanOrEqual(4) // 3 workers and the replacement
   }, 40_000)
 
