@@ -2,8 +2,10 @@
  * SIGTERM and SIGINT while uploads are being read, in memory mode with one process (`WORKERS=1`, the
  * default): every request being read gets its full answer, new connections are refused, and it exits 0.
  */
+import { Agent } from 'node:http'
 import type { AppProcess } from '@brisk/testing/services'
 import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { drainsOn, expectCreated, startUpload } from './_drain'
 import { login, send, sleep, startShowcase, waitForOutput } from './_helpers'
 
@@ -48,5 +50,29 @@ describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () 
     await upload.finish(30)
     expectCreated(await upload.answer, 'the last one')
     expect(await app.exited).toEqual({ code: 0, signal: null })
+  }, 30_000)
+
+  it('closes open websockets (1001) and idle kept-alive connections rather than wait for them', async () => {
+    const app = await start({ WORKERS: '1' })
+    const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws/echo`)
+    const wsClosed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    ws.send('still here')
+    expect(String(await new Promise((resolve) => ws.once('message', resolve)))).toBe('still here')
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const idle = await send(app.url, 'GET', '/health', { agent })
+    expect(idle.headers.connection).toBe('keep-alive')
+    const socketClosed = new Promise<void>((resolve) => {
+      const socket = Object.values(agent.freeSockets)[0]?.[0]
+      if (socket === undefined || socket.destroyed) resolve()
+      else socket.once('close', () => resolve())
+    })
+    app.kill('SIGTERM', { group: true })
+    expect(await wsClosed).toBe(1001) // going away
+    await socketClosed
+    // Neither kept it waiting for its shutdown timeout (10 s by default): it exits 0 long before.
+    const exit = await Promise.race([app.exited, sleep(5_000).then(() => 'still running after 5 s')])
+    expect(exit).toEqual({ code: 0, signal: null })
+    agent.destroy()
   }, 30_000)
 })
