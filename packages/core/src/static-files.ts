@@ -34,13 +34,14 @@ export async function checkFolder(folder: string): Promise<void> {
  * resolved before routing, so these can only come from a caller), an encoded `/` or `\` inside a segment
  * (`..%2fsecret`: no file name holds one), backslashes, empty segments (`//etc`), NUL bytes (400), and
  * symlinks whose target lies outside the folder. A doubly encoded `%252e` is the literal name `%2e`. A
- * trailing slash names a folder, so `file.html/` is a 404.
+ * trailing slash names a folder, so `file.html/` is a 404. `folder` says the path named a folder (its index
+ * file was found).
  */
 export async function locate(
   root: string,
   relative: string,
   options: ResolvedStaticOptions,
-): Promise<{ path: string; stats: Stats }> {
+): Promise<{ path: string; stats: Stats; folder: boolean }> {
   const segments = relative === '' ? [] : relative.split('/').map(decodeSegment)
   if (segments.some((segment) => segment.includes('\0'))) throw new BadRequest('The path has a NUL byte')
   const folderOnly = segments.at(-1) === ''
@@ -59,7 +60,8 @@ export async function locate(
   let path = await realpath(join(realRoot, ...segments)).catch(() => undefined)
   if (path === undefined || !inside(path)) throw new NotFound()
   let stats = await stat(path)
-  if (stats.isDirectory()) {
+  const folder = stats.isDirectory()
+  if (folder) {
     const dir = path
     path = undefined
     for (const name of options.index) {
@@ -77,7 +79,7 @@ export async function locate(
     throw new NotFound() // `file.html/` asks for a folder
   }
   if (!stats.isFile()) throw new NotFound()
-  return { path, stats }
+  return { path, stats, folder }
 }
 
 function decodeSegment(segment: string): string {

@@ -3,7 +3,7 @@
  * `static-files.ts`, imported on first use so the core still loads where there is no `node:fs`.
  */
 import type { BriskRequest } from './request'
-import type { BriskResponse } from './response'
+import { type BriskResponse, redirect } from './response'
 import type { FileOptions } from './static-files'
 
 /** Options of `app.static()`. */
@@ -97,8 +97,18 @@ export function staticHandler(
   return async (req) => {
     const { locate, serveFile } = await loadFiles()
     const found = await locate(folder, encodedTail(req), options)
+    // A folder is served at its URL with a slash, so the relative links of its index.html resolve inside it:
+    // `/static` and `/static/docs` redirect there first, with 301 as nginx and serve-static answer. (A path
+    // starting `//` never gets here as a folder, so the Location cannot be taken for another host.)
+    if (found.folder && !req.path.endsWith('/')) return redirect(withSlash(req), 301)
     return serveFile(req, found.path, found.stats, options)
   }
+}
+
+/** The request's path with a slash added, and its query as sent. */
+function withSlash(req: BriskRequest<any, any>): string {
+  const mark = req.url.indexOf('?')
+  return `${req.path}/${mark === -1 ? '' : req.url.slice(mark)}`
 }
 
 /**

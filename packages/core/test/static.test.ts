@@ -76,11 +76,43 @@ forEachEntry('app.static()', (make) => {
     expect(res.headers['cache-control']).toBe('public, max-age=3600, immutable')
   })
 
-  it('serves index.html for the folder and for sub-folders', async () => {
-    expect((await get('/static')).body).toBe('<h1>home</h1>')
+  it('serves index.html for the folder and for sub-folders, at their URL with a slash', async () => {
     expect((await get('/static/')).body).toBe('<h1>home</h1>')
     expect((await get('/static/docs/')).body).toBe('<h1>docs</h1>')
-    expect((await get('/static/docs')).body).toBe('<h1>docs</h1>')
+  })
+
+  it('redirects a folder without its slash to it with 301, keeping the query, before serving index.html', async () => {
+    const root = await get('/static')
+    expect(root.status).toBe(301)
+    expect(root.headers.location).toBe('/static/')
+    expect(root.body).toBe('')
+    const sub = await get('/static/docs?lang=en')
+    expect(sub.status).toBe(301)
+    expect(sub.headers.location).toBe('/static/docs/?lang=en')
+    const head = await get('/static', {}, 'HEAD')
+    expect(head.status).toBe(301)
+    expect(head.headers.location).toBe('/static/')
+    // No index, no redirect: a folder that cannot be served stays a 404, and so does a file with a slash.
+    expect((await get('/static/docs', {}, 'GET', { index: false })).status).toBe(404)
+    expect((await get('/static/style.css/')).status).toBe(404)
+  })
+
+  it('redirects folders of a mount at the root too, never to a URL that names another host', async () => {
+    const a = new Brisk()
+    a.static('/', root)
+    const client = await make(a)
+    try {
+      const docs = await client.request('/docs')
+      expect([docs.status, docs.headers.location]).toEqual([301, '/docs/'])
+      expect((await client.request('/')).body).toBe('<h1>home</h1>')
+      for (const url of ['//docs', '//docs/', '/%2Fdocs']) {
+        const res = await client.request(url)
+        expect(res.status, url).not.toBe(301)
+        expect(res.headers.location, url).toBeUndefined()
+      }
+    } finally {
+      await client.close()
+    }
   })
 
   it('answers 404 for a folder without index when index is off, and for missing files', async () => {
