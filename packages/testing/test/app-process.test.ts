@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -34,10 +35,11 @@ function get(url: string): Promise<{ status: number; body: string }> {
   })
 }
 
+/** Whether `pid` is running (a zombie, dead but not yet reaped by whoever adopted it, is not). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
   } catch {
     return false
   }
@@ -216,14 +218,19 @@ describe('startAppProcess()', () => {
   })
 
   // The owner runs the built package (`pnpm build` first; the test pipeline does).
-  it('kills the group when the test process exits without stopping it', async () => {
-    const printed = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [owner], { timeout: 15_000 }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
-      ),
-    )
-    const [, pid, helper] = /started (\d+) (\d+)/.exec(printed)!.map(Number)
-    expect(await gone(pid!)).toBe(true) // it ignores SIGTERM: this was the SIGKILL
-    expect(await gone(helper!)).toBe(true)
-  })
+  for (const how of ['exit', 'kill'] as const) {
+    it(`kills the group when the test process ends without stopping it (${how === 'exit' ? 'process.exit()' : 'SIGKILL, as Vitest ends a worker'})`, async () => {
+      const printed = await new Promise<string>((resolve) =>
+        execFile(
+          process.execPath,
+          [owner],
+          { timeout: 15_000, env: { ...process.env, HOW: how } },
+          (_error, stdout) => resolve(stdout),
+        ),
+      )
+      const [, pid, helper] = /started (\d+) (\d+)/.exec(printed)!.map(Number)
+      expect(await gone(pid!)).toBe(true) // it ignores SIGTERM: this was the SIGKILL
+      expect(await gone(helper!)).toBe(true)
+    })
+  }
 })

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process'
 import { connect } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TestClientError } from '../src/index'
 import { ensureDebianPackage, type RedisServer, startRedisServer } from '../src/services'
@@ -42,6 +44,28 @@ describe('startRedisServer()', () => {
     expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`)
     expect(await command(redis.port, 'SET greeting hello')).toBe('+OK')
     expect(await command(redis.port, 'GET greeting')).toBe('$5')
+  })
+
+  it('is killed with the test process even when that one is SIGKILLed (as Vitest ends its workers)', async () => {
+    // The owner runs the built package (`pnpm build` first; the test pipeline does).
+    const owner = fileURLToPath(new URL('./fixtures/app-process-owner.mjs', import.meta.url))
+    const printed = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [owner],
+        { timeout: 20_000, env: { ...process.env, REDIS: '1', HOW: 'kill' } },
+        (_e, out) => resolve(out),
+      ),
+    )
+    const port = Number(/started \d+ \d+ (\d+)/.exec(printed)![1])
+    expect(port).toBeGreaterThan(0)
+    const deadline = Date.now() + 3_000
+    let answer = await command(port, 'PING').catch((error) => error.code)
+    while (answer !== 'ECONNREFUSED' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      answer = await command(port, 'PING').catch((error) => error.code)
+    }
+    expect(answer).toBe('ECONNREFUSED')
   })
 
   it('stops, refuses connections while down, and starts again empty on the same port', async () => {

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { TestClientError } from '../errors'
+import { killWithThisProcess } from './orphan-guard'
 
 /** What {@link startAppProcess} runs, and how it knows the app is ready. */
 export interface AppProcessOptions {
@@ -76,7 +77,7 @@ export interface AppProcess {
 const groups = new Set<number>()
 let exitHook = false
 
-function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal)
     return true
@@ -210,6 +211,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     ended = true
   })
   const pid = child.pid
+  let dismiss = (): void => {}
   if (pid !== undefined) {
     groups.add(pid)
     if (!exitHook) {
@@ -218,6 +220,15 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
         for (const group of groups) signalGroup(group, 'SIGKILL')
       })
     }
+    // The exit hook does not run when Vitest ends its worker, nor on a crash: the guard does.
+    dismiss = killWithThisProcess(pid, { group: true })
+    void exited.then(() => {
+      // Nothing left in the group: nothing to guard (and its id may be reused by another group later).
+      if (!signalGroup(pid, 0)) {
+        groups.delete(pid)
+        dismiss()
+      }
+    })
   }
 
   let stopping: Promise<AppProcessExit> | undefined
@@ -230,6 +241,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       clearTimeout(timer)
       signalGroup(pid, 'SIGKILL') // workers that outlived the process started: a test must not leak them
       groups.delete(pid)
+      dismiss()
       return result
     })()
     return stopping

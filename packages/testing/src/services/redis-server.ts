@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { connect, createServer } from 'node:net'
 import { TestClientError } from '../errors'
 import { ensureDebianPackage } from './debian-package'
+import { killWithThisProcess } from './orphan-guard'
 
 /** A running (or stopped) `redis-server`. */
 export interface RedisServer {
@@ -99,7 +100,12 @@ export async function startRedisServer(): Promise<RedisServer> {
       { stdio: 'ignore' },
     )
     running.add(proc)
-    proc.once('exit', () => running.delete(proc))
+    // Vitest ends its workers without running exit listeners: this guard kills redis-server then.
+    const dismiss = proc.pid === undefined ? () => {} : killWithThisProcess(proc.pid)
+    proc.once('exit', () => {
+      running.delete(proc)
+      dismiss()
+    })
     child = proc
     if (!exitHook) {
       exitHook = true
