@@ -128,11 +128,15 @@ export function escapeHTML(s: string): string {
   return last < len ? out + s.slice(last) : out
 }
 
-// Reason phrases from RFC 9110 §15, plus RFC 6585 (428, 429, 431) and RFC 7725 (451).
-// Kept here rather than node:http's STATUS_CODES so the core runs on non-Node runtimes.
+// Reason phrases from RFC 9110 §15, plus RFC 6585 (428, 429, 431), RFC 7725 (451) and every other code in
+// node:http's STATUS_CODES (WebDAV's 207/423/424/507, 418, 425, 511, …): a status a handler may use, such as
+// 418, is titled with its phrase rather than "Error". Where RFC 9110 renamed a phrase (413, 422), its name is
+// used. Kept here rather than read from node:http so the core runs on non-Node runtimes; a test compares the two.
 const TITLES: Record<number, string> = Object.assign(Object.create(null), {
   100: 'Continue',
   101: 'Switching Protocols',
+  102: 'Processing',
+  103: 'Early Hints',
   200: 'OK',
   201: 'Created',
   202: 'Accepted',
@@ -140,6 +144,9 @@ const TITLES: Record<number, string> = Object.assign(Object.create(null), {
   204: 'No Content',
   205: 'Reset Content',
   206: 'Partial Content',
+  207: 'Multi-Status',
+  208: 'Already Reported',
+  226: 'IM Used',
   300: 'Multiple Choices',
   301: 'Moved Permanently',
   302: 'Found',
@@ -166,8 +173,12 @@ const TITLES: Record<number, string> = Object.assign(Object.create(null), {
   415: 'Unsupported Media Type',
   416: 'Range Not Satisfiable',
   417: 'Expectation Failed',
+  418: "I'm a Teapot",
   421: 'Misdirected Request',
   422: 'Unprocessable Content',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
   426: 'Upgrade Required',
   428: 'Precondition Required',
   429: 'Too Many Requests',
@@ -179,6 +190,12 @@ const TITLES: Record<number, string> = Object.assign(Object.create(null), {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
   505: 'HTTP Version Not Supported',
+  506: 'Variant Also Negotiates',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  509: 'Bandwidth Limit Exceeded',
+  510: 'Not Extended',
+  511: 'Network Authentication Required',
 })
 
 /**

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { escapeHTML, type ProblemDetails, renderProblem, statusTitle } from '../src/error-page'
 
@@ -167,7 +168,17 @@ describe('statusTitle', () => {
     expect(statusTitle(505)).toBe('HTTP Version Not Supported')
   })
 
-  it('falls back to "Error"', () => {
-    for (const s of [418, 599, 0, -1, 404.5, Number.NaN]) expect(statusTitle(s)).toBe('Error')
+  it("has node:http's reason phrase for every status node knows, RFC 9110's names where it renamed them", () => {
+    const renamed: Record<number, string> = { 413: 'Content Too Large', 422: 'Unprocessable Content' }
+    for (const [code, phrase] of Object.entries(STATUS_CODES)) {
+      expect(statusTitle(Number(code)), code).toBe(renamed[Number(code)] ?? phrase)
+    }
+    expect(statusTitle(418)).toBe("I'm a Teapot")
+    expect(statusTitle(423)).toBe('Locked')
+    expect(statusTitle(511)).toBe('Network Authentication Required')
+  })
+
+  it('falls back to "Error" for a status without a phrase', () => {
+    for (const s of [499, 599, 0, -1, 404.5, Number.NaN]) expect(statusTitle(s)).toBe('Error')
   })
 })

@@ -150,6 +150,15 @@ forEachEntry('HTTPError responses', (make) => {
       'BRISK_ERR_UNSUPPORTED_MEDIA_TYPE',
     ],
     [new ServiceUnavailable('Session store down'), 503, 'Service Unavailable', 'BRISK_ERR_UNAVAILABLE'],
+    // Any status is titled with its reason phrase, not "Error".
+    [new HTTPError(418, 'Short and stout'), 418, "I'm a Teapot", 'BRISK_ERR_CLIENT'],
+    [new HTTPError(423, 'The book is checked out'), 423, 'Locked', 'BRISK_ERR_CLIENT'],
+    [
+      new HTTPError(507, 'The shelf is full', { expose: true }),
+      507,
+      'Insufficient Storage',
+      'BRISK_ERR_SERVER',
+    ],
   ]
   for (const [error, status, title, code] of cases) {
     it(`answers ${error.name} with a ${status} problem+json carrying its message and code`, async () => {
