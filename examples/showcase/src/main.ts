@@ -22,7 +22,13 @@ const primary = cluster.isPrimary
 if (primary) for (const warning of config.warnings) console.warn(`showcase: ${warning}`)
 
 const app = createShowcase(config)
-const { url } = await app.listen({ port: config.port, host: config.host, workers: config.workers })
+// `log: false`: core's own JSON line would repeat the one below, which also says where the state lives.
+const { url } = await app.listen({
+  port: config.port,
+  host: config.host,
+  workers: config.workers,
+  log: false,
+})
 if (primary) {
   const workers = config.workers === 1 ? '' : ` with ${config.workers} workers`
   const stores = config.redisUrl === undefined ? 'in memory' : 'in Redis'

@@ -47,7 +47,7 @@ export async function connectRedis(redis: Redis, log: Logger, waitMs: number): P
   redis.on('ready', () => {
     if (!down) return
     down = false
-    log.info({}, 'redis is back')
+    log.warn({}, 'redis is back: sessions, login, refresh and logout work again')
   })
   let timer: ReturnType<typeof setTimeout> | undefined
   const gaveUp = new Promise<void>((resolve) => {
