@@ -58,11 +58,20 @@ async function connectToBothWorkers(token: string): Promise<void> {
   }
 }
 
-/** A connection to each worker: [on the first, on the other]. */
-function pair(): [Agent, Agent] {
+/** The worker a kept-alive connection reaches now (the server may have closed an idle one since). */
+async function workerOf(agent: Agent): Promise<string | undefined> {
+  const list = await send(app.url, 'GET', '/api/v1/books', { agent })
+  return (list.body as { title: string }[]).find((book) => book.title.startsWith('worker-'))?.title
+}
+
+/** A connection to each worker, checked now: [on one, on the other]. */
+async function pair(): Promise<[Agent, Agent]> {
+  for (const conn of conns) conn.worker = (await workerOf(conn.agent)) ?? 'a new connection'
   const first = conns[0]!
-  const other = conns.find((c) => c.worker !== first.worker)!
-  return [first.agent, other.agent]
+  const other = conns.find((c) => c.worker !== first.worker && c.worker.startsWith('worker-'))
+  expect(first.worker).toMatch(/^worker-/)
+  expect(other, 'no connection reaches the other worker any more').toBeDefined()
+  return [first.agent, other!.agent]
 }
 
 describe('WORKERS=2 with REDIS_URL', () => {
@@ -89,7 +98,7 @@ describe('WORKERS=2 with REDIS_URL', () => {
   })
 
   it('logs in on one worker and refreshes, verifies and reads /auth/me on the other, in turn', async () => {
-    const [a, b] = pair()
+    const [a, b] = await pair()
     let tokens = await login(app.url, a)
     const agents = [b, a, b, a, b, a]
     for (const agent of agents) {
@@ -123,7 +132,7 @@ describe('WORKERS=2 with REDIS_URL', () => {
   })
 
   it('catches a refresh token used twice across workers and revokes the whole login on both', async () => {
-    const [a, b] = pair()
+    const [a, b] = await pair()
     const first = await login(app.url, a)
     const second = (
       await send(app.url, 'POST', '/auth/refresh', { agent: b, json: { refresh_token: first.refresh_token } })
@@ -162,7 +171,7 @@ describe('WORKERS=2 with REDIS_URL', () => {
   })
 
   it('logs out on one worker, and the other refuses that refresh token', async () => {
-    const [a, b] = pair()
+    const [a, b] = await pair()
     const tokens = await login(app.url, a)
     const out = await send(app.url, 'POST', '/auth/logout', {
       agent: a,
@@ -180,7 +189,7 @@ describe('WORKERS=2 with REDIS_URL', () => {
   })
 
   it('counts one session’s visits across both workers and many connections', async () => {
-    const [a, b] = pair()
+    const [a, b] = await pair()
     const first = await send(app.url, 'GET', '/session/visits', { agent: a })
     expect(first.body).toEqual({ visits: 1 })
     const cookie = sidCookie(first)!
