@@ -8,6 +8,7 @@ import { asError } from './default-error'
 import type { BriskRequest } from './request'
 import { BriskResponse, fromWebResponse, toResponse } from './response'
 import type { ErrorEntry, RoutePlan } from './route-plan'
+import { WebSocketRoute } from './websocket'
 
 type Req = BriskRequest<any, any>
 
@@ -63,6 +64,8 @@ async function settle(plan: RoutePlan, req: Req, pending: Promise<unknown>): Pro
 
 /** Response middleware needs a response object; a result that cannot become one (a BigInt) is an error. */
 function startPost(plan: RoutePlan, req: Req, out: unknown): unknown {
+  // An accepted websocket upgrade is no response: there is nothing for response middleware to see.
+  if (out instanceof WebSocketRoute) return out
   let res: BriskResponse
   try {
     res = asBrisk(out)

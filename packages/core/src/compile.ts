@@ -159,9 +159,10 @@ function build(
   }
   const strict = options.strictSlashes ?? mount.strict
   const bodyLimit = options.bodyLimit === undefined ? defaults.bodyLimit : parseBytes(options.bodyLimit)
+  // A websocket route keeps its response middleware: an upgrade that a guard refuses is answered like any
+  // request (the runner lets an accepted upgrade, which is no response, go past it).
   const plan = basePlan(chain, info, def.handler, defaults, bodyLimit, options)
-  // A websocket route ends in an upgrade, not a response: response middleware has nothing to see.
-  return { info, strict, chain, plan: method === WS_METHOD ? Object.freeze({ ...plan, post: null }) : plan }
+  return { info, strict, chain, plan }
 }
 
 /**

@@ -39,14 +39,14 @@ async function connect(url: string, protocols?: string[], headers?: Record<strin
 async function refused(
   url: string,
   headers?: Record<string, string>,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   const ws = new WebSocket(url, { headers })
   ws.on('error', () => {}) // terminate() before the handshake completes reports an error we expect
   const [, res] = await once(ws, 'unexpected-response')
   const chunks: Buffer[] = []
   for await (const chunk of res) chunks.push(chunk as Buffer)
   ws.terminate()
-  return { status: res.statusCode, body: Buffer.concat(chunks).toString() }
+  return { status: res.statusCode, body: Buffer.concat(chunks).toString(), headers: res.headers }
 }
 
 describe('app.websocket()', () => {
@@ -128,6 +128,54 @@ describe('app.websocket()', () => {
     const { next } = await connect(`${base}/ws`, undefined, { authorization: 'Bearer good' })
     expect(await next()).toBe('welcome')
   })
+
+  it.each(['brisk', 'node'] as const)(
+    'runs the response middleware on a refused upgrade, as on any answer, and not on an accepted one (%s server)',
+    async (server) => {
+      const app = new Brisk({ server, logger: silent })
+      const seen: string[] = []
+      app.onResponse((req, res) => {
+        seen.push(`${req.path} ${res.status}`)
+        res.header('x-request-id', 'req-1')
+      })
+      const bp = new Blueprint('live', { prefix: '/live' })
+      bp.onRequest((req) => {
+        if (req.headers.authorization !== 'Bearer good') throw new Unauthorized('Token required')
+      })
+      bp.onResponse((_req, res) => void res.header('x-blueprint', 'live'))
+      bp.websocket(
+        '/ws',
+        async (_req, ws) => {
+          await ws.send('welcome')
+        },
+        { onResponse: (_req, res) => void res.header('x-route', 'ws') },
+      )
+      app.blueprint(bp)
+      app.websocket('/open', async (_req, ws) => {
+        await ws.send('open')
+      })
+      // A guard that answers with a response (rather than throwing) is seen by the middleware too.
+      app.onRequest((req) =>
+        req.headers['x-block'] === 'yes' ? new BriskResponse('blocked', 429) : undefined,
+      )
+      const base = await serve(app)
+      const refusal = await refused(`${base}/live/ws`)
+      expect(refusal.status).toBe(401)
+      expect(refusal.headers['x-request-id']).toBe('req-1')
+      expect(refusal.headers['x-blueprint']).toBe('live')
+      expect(refusal.headers['x-route']).toBe('ws')
+      const blocked = await refused(`${base}/open`, { 'x-block': 'yes' })
+      expect([blocked.status, blocked.body, blocked.headers['x-request-id']]).toEqual([
+        429,
+        'blocked',
+        'req-1',
+      ])
+      expect(seen).toEqual(['/live/ws 401', '/open 429'])
+      const { next } = await connect(`${base}/live/ws`, undefined, { authorization: 'Bearer good' })
+      expect(await next()).toBe('welcome')
+      expect(seen).toHaveLength(2) // an upgrade is no response: nothing ran for it
+    },
+  )
 
   it.each(['brisk', 'node'] as const)(
     'answers 500 when a guard refuses with a header that would split the head (%s server)',
