@@ -180,8 +180,10 @@ export class Http1Server implements ConnectionHost {
           for (const c of this.#connections) c.socket.destroy()
           for (const socket of this.#detached) socket.destroy()
         },
+        open: async () => this.#connections.size + this.#detached.size,
       },
       grace,
+      this.#app.log,
     )
     clearInterval(this.#sweep)
   }

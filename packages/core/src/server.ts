@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws'
 import type { Brisk } from './app'
 import { createHttp1Server } from './http1-server'
 import { lingeringClose } from './lingering-close'
+import type { Logger } from './logger'
 import { nodeEntry } from './node-entry'
 import { refusal } from './response-head'
 import { drainServer } from './server-close'
@@ -71,7 +72,9 @@ export async function listenServer(app: Brisk<any>, options: ListenOptions): Pro
   const { server, sockets } = options.tls
     ? nodeServer(app, options, (await import('node:https')).createServer as never)
     : nodeServer(app, options, (await import('node:http')).createServer)
-  return handleFor(await bind(server, port, host), options, (grace) => closeServer(server, sockets, grace))
+  return handleFor(await bind(server, port, host), options, (grace) =>
+    closeServer(server, sockets, grace, app.log),
+  )
 }
 
 async function bind(server: NetServer, port: number, host: string): Promise<NetServer> {
@@ -224,7 +227,7 @@ function stopParsing(socket: Socket): void {
 
 function ignore(): void {}
 
-function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Promise<void> {
+function closeServer(server: Server, sockets: Set<WebSocket>, grace: number, log: Logger): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   return drainServer(
     {
@@ -232,7 +235,10 @@ function closeServer(server: Server, sockets: Set<WebSocket>, grace: number): Pr
       sockets,
       closeIdle: () => server.closeIdleConnections(),
       closeAll: () => server.closeAllConnections(),
+      open: () =>
+        new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count))),
     },
     grace,
+    log,
   )
 }

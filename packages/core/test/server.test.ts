@@ -381,7 +381,9 @@ describe.each(SERVERS)('%s server', (server) => {
         const handlerStarted = new Promise<void>((resolve) => {
           started = resolve
         })
-        const { app, port } = await serve(server, { shutdownTimeout: 200 }, (a) => {
+        const warned: [unknown, string | undefined][] = []
+        const logger = { ...silent, warn: (obj: unknown, msg?: string) => void warned.push([obj, msg]) }
+        const { app, port } = await serve(server, { shutdownTimeout: 200, logger }, (a) => {
           a.get('/stuck', async () => {
             started()
             await never
@@ -393,9 +395,32 @@ describe.each(SERVERS)('%s server', (server) => {
         await app.close()
         await expect(inFlight).rejects.toMatchObject({ code: 'ECONNRESET' })
         release()
+        // The cut is logged, so an operator sees the answers a shutdown lost.
+        expect(warned).toEqual([
+          [
+            { shutdownTimeout: 200, connections: 1, websockets: 0 },
+            'shutdownTimeout (200 ms) passed: cutting 1 connection(s) still in use (0 of them websockets); requests in progress get no answer',
+          ],
+        ])
       },
       SLOW,
     )
+
+    it('logs nothing at close when every request finished within shutdownTimeout', async () => {
+      const warned: unknown[] = []
+      const logger = { ...silent, warn: (obj: unknown) => void warned.push(obj) }
+      const { app, port } = await serve(server, { shutdownTimeout: 2000, logger }, (a) => {
+        a.get('/quick', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          return 'done'
+        })
+      })
+      const answer = get(port, '/quick')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      await app.close()
+      expect((await answer).status).toBe(200)
+      expect(warned).toEqual([])
+    })
 
     it(
       'closes idle keep-alive connections instead of waiting for them',
