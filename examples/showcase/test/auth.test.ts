@@ -29,6 +29,20 @@ describe('POST /auth', () => {
     }
   })
 
+  test('signs access tokens that live 15 minutes and carry the user’s scopes', async ({ client }) => {
+    const { access_token } = await login(client, 'alice', 'wonderland')
+    const [head, payload] = access_token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    expect(head).toMatchObject({ alg: 'HS256' })
+    expect(payload).toMatchObject({ sub: '1', scope: 'books:read books:write' })
+    expect(payload.exp - payload.iat).toBe(15 * 60)
+    expect(Math.abs(payload.iat - now())).toBeLessThan(60)
+    // Signed with JWT_SECRET: the same claims signed here verify there.
+    expect(access_token.split('.')[2]).toBe(signToken(payload).split('.')[2])
+  })
+
   test('answers 401 problem+json for a wrong password or an unknown user', async ({ client }) => {
     for (const json of [
       { username: 'alice', password: 'builder' },
