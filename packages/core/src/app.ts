@@ -56,6 +56,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   #primary: PrimaryHandle | null = null
   #listening = false
   #main = false
+  /** Whether the start got as far as the `beforeStart` listeners: from then on, stopping undoes something. */
+  #began = false
   readonly #tasks = new Set<Promise<unknown>>()
   readonly #queued: Task[] = []
   readonly #abort = new AbortController()
@@ -408,6 +410,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     } finally {
       release(compiled)
     }
+    this.#began = true
     await this.#emit('beforeStart')
   }
 
@@ -448,6 +451,16 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   }
 
   async #shutdown(): Promise<void> {
+    if (!this.#began) {
+      // A start in progress (plugins registering) is waited for. One that failed before its beforeStart
+      // listeners (a plugin or a route that could not register) never started: no stop listener runs, since
+      // nothing it would undo was done. Only mainStop, the counterpart of a mainStart that did run.
+      await this.#ready?.catch(() => {})
+      if (!this.#began) {
+        if (this.#main) await this.#emit('mainStop')
+        return
+      }
+    }
     await this.#emit('beforeStop')
     if (this.server !== null) await this.server.close(this.config.shutdownTimeout)
     this.#abort.abort()

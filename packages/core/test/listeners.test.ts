@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Blueprint, Brisk, BriskError, type BriskOptions, type Logger } from '../src/index'
+import { Blueprint, Brisk, BriskError, type BriskOptions, definePlugin, type Logger } from '../src/index'
 import { type Client, makeClient } from './_matrix'
 
 // Listeners and tasks are about the app's life, not the transport: the socket-less entry and a real server.
@@ -317,6 +317,73 @@ describe('app.listen() and app.close()', () => {
     await app.ready()
     await app.close()
     expect(log).toEqual(['beforeStart', 'beforeStop', 'afterStop'])
+  })
+
+  it('runs no stop listener when the start failed before beforeStart (a plugin or a route that could not register)', async () => {
+    const failing = definePlugin({
+      name: 'failing',
+      register() {
+        throw new Error('no config')
+      },
+    })
+    const cases: [string, (app: Brisk) => void][] = [
+      ['a plugin', (app) => app.use(failing)],
+      ['two routes on one path', (app) => app.get('/', () => 'a').get('/', () => 'b')],
+      ['a listen() whose start fails', () => {}],
+    ]
+    for (const [what, breakIt] of cases) {
+      const log: string[] = []
+      const app = quietApp()
+      const bp = new Blueprint('bp')
+      for (const scope of [app, bp] as const) {
+        scope.beforeStart(() => void log.push('beforeStart'))
+        scope.beforeStop(() => void log.push('beforeStop'))
+        scope.afterStop(() => void log.push('afterStop'))
+      }
+      app.mainStart(() => void log.push('mainStart'))
+      app.mainStop(() => void log.push('mainStop'))
+      app.blueprint(bp)
+      breakIt(app)
+      if (what === 'a listen() whose start fails') {
+        app.use(failing)
+        await expect(app.listen({ port: 0, host: '127.0.0.1' }), what).rejects.toThrow(/no config/)
+      } else {
+        await expect(app.ready(), what).rejects.toThrow()
+      }
+      await app.close()
+      // mainStart ran under listen(), so its counterpart does; nothing else started, so nothing else stops.
+      expect(log, what).toEqual(what === 'a listen() whose start fails' ? ['mainStart', 'mainStop'] : [])
+    }
+  })
+
+  it('runs the stop listeners when a beforeStart listener failed, so the ones before it can undo their work', async () => {
+    const log: string[] = []
+    const app = quietApp()
+    app.beforeStart(() => void log.push('connect'))
+    app.beforeStart(() => {
+      throw new Error('migrations failed')
+    })
+    app.afterStop(() => void log.push('disconnect'))
+    await expect(app.ready()).rejects.toThrow('migrations failed')
+    await app.close()
+    expect(log).toEqual(['connect', 'disconnect'])
+  })
+
+  it('waits for a start in progress before it stops', async () => {
+    const log: string[] = []
+    const slow = definePlugin({
+      name: 'slow',
+      async register(scope) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        scope.beforeStart(() => void log.push('beforeStart'))
+        scope.afterStop(() => void log.push('afterStop'))
+      },
+    })
+    const app = quietApp().use(slow)
+    const starting = app.ready()
+    await app.close()
+    await starting
+    expect(log).toEqual(['beforeStart', 'afterStop'])
   })
 
   it('refuses to listen twice', async () => {
