@@ -60,15 +60,22 @@ export async function connectRedis(redis: Redis, log: Logger, waitMs: number): P
 }
 
 /**
- * Closes the connection: politely (`QUIT`) when connected, at once otherwise.
+ * Closes the connection: politely (`QUIT`) when connected, at once otherwise, and at once after `graceMs`
+ * if a Redis that stopped answering never replies to the `QUIT` (a stop must not hang on it).
  *
  * @example
  * app.afterStop(() => closeRedis(redis))
  */
-export async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') {
-    await redis.quit().catch(() => redis.disconnect())
-  } else {
+export async function closeRedis(redis: Redis, graceMs = 1000): Promise<void> {
+  if (redis.status !== 'ready') {
     redis.disconnect()
+    return
   }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs)
+  })
+  await Promise.race([redis.quit().catch(() => {}), late])
+  clearTimeout(timer)
+  redis.disconnect() // a no-op once QUIT went through
 }

@@ -51,7 +51,12 @@ export const test = createTest(() => showcaseWithBooks(), { mode: 'listen' }).ex
 
 const stores = new WeakMap<object, RecordingStore>()
 
-/** A showcase whose book store the test can see. */
+/**
+ * A showcase whose book store the test can see (the `books` fixture).
+ *
+ * @example
+ * const app = showcaseWithBooks({ CORS_ORIGINS: 'https://app.example' })
+ */
 export function showcaseWithBooks(env: NodeJS.ProcessEnv = {}) {
   const books = new RecordingStore()
   const app = showcase(env, { books })
