@@ -73,7 +73,8 @@ export interface AppProcess {
   stop(): Promise<AppProcessExit>
 }
 
-// Every group this process started and did not stop: killed when the test process exits, however it exits.
+// Every group this process started and did not stop: killed by an exit hook when the test process exits
+// normally (the guard of orphan-guard.ts covers the other ways it can end).
 const groups = new Set<number>()
 let exitHook = false
 
@@ -297,6 +298,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     const left = deadline - Date.now()
     if (left <= 0) return fail(`timed out after ${timeout} ms waiting for ${waitingFor}`)
     if (!answered) answered = (await probe(`${url}${readyPath}`, Math.min(1_000, left))) === 200
+    if (readyOutput !== undefined) readyOutput.lastIndex = 0 // a /g or /y pattern keeps a position
     if (answered && (readyOutput === undefined || readyOutput.test(all))) return app
     await Promise.race([sleep(50), exited])
   }
