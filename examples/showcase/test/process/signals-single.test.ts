@@ -39,14 +39,19 @@ describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () 
     const upload = startUpload(app.url, access_token, 'the last one')
     await upload.reading
     app.kill('SIGTERM', { group: true })
-    await sleep(300)
-    // The upload is still being read (most of its body has not been sent): the server is draining.
-    expect(app.running).toBe(true)
-    const late = await send(app.url, 'GET', '/health', { timeout: 3_000 }).then(
-      (res) => res.status,
-      () => 'refused',
-    )
+    // New connections are refused soon (polled, bounded), while the upload, most of whose body has not
+    // been sent, keeps the server draining.
+    const deadline = Date.now() + 3_000
+    let late: number | 'refused' = 0
+    while (late !== 'refused' && Date.now() < deadline) {
+      late = await send(app.url, 'GET', '/health', { timeout: 2_000 }).then(
+        (res) => res.status,
+        () => 'refused' as const,
+      )
+      if (late !== 'refused') await sleep(50)
+    }
     expect(late).toBe('refused')
+    expect(app.running).toBe(true)
     await upload.finish(30)
     expectCreated(await upload.answer, 'the last one')
     expect(await app.exited).toEqual({ code: 0, signal: null })
