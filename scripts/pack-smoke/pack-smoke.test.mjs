@@ -81,7 +81,7 @@ beforeAll(async () => {
     timeout: 90_000,
   })
   cpSync(join(here, 'app'), project, { recursive: true })
-}, 150_000)
+}, 110_000)
 
 afterAll(async () => {
   if (server !== undefined && server.exitCode === null) {
