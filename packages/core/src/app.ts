@@ -403,7 +403,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
         requestTimeout: this.config.requestTimeout,
         multipart: this.config.multipart,
         strictSlashes: this.config.strictSlashes,
-        fallback: (error, req) => defaultErrorResponse(error, req, this.config.dev, this.log),
+        fallback: (error, req) =>
+          defaultErrorResponse(error, req, this.config.dev, this.log, this.config.problemTypeBase),
       })
       seal(this)
       compiled = true

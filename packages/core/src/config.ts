@@ -4,6 +4,7 @@
  */
 import { parseBytes } from './body-parse'
 import type { TrustProxy } from './client-ip'
+import { isProblemType } from './errors'
 import { isLogLevel, type Logger, type LogLevel } from './logger'
 import { type MultipartLimits, type ResolvedMultipartLimits, resolveMultipartLimits } from './multipart'
 
@@ -51,6 +52,12 @@ export interface BriskOptions {
   server?: 'brisk' | 'node'
   /** Limits for `multipart/form-data` bodies (files, sizes, counts). */
   multipart?: MultipartLimits
+  /**
+   * Where the problem types of this app's errors live: an error without its own `type` is sent with
+   * `type: problemTypeBase + code`, e.g. `'https://example.com/problems/'` gives
+   * `https://example.com/problems/BRISK_ERR_NOT_FOUND` [BRISK_PROBLEM_TYPE_BASE]. @default none: `'about:blank'`
+   */
+  problemTypeBase?: string
   /** Where `BRISK_*` variables are read from. @default `process.env` (none on runtimes without it) */
   env?: Record<string, string | undefined>
 }
@@ -72,6 +79,7 @@ export interface BriskConfig {
   readonly shutdownTimeout: number
   readonly server: 'brisk' | 'node'
   readonly multipart: ResolvedMultipartLimits
+  readonly problemTypeBase: string | undefined
   /** Every other `BRISK_*` variable, without the prefix: `BRISK_DB_URL` is `vars.DB_URL`. */
   readonly vars: Readonly<Record<string, string>>
 }
@@ -91,6 +99,7 @@ const KNOWN = new Set([
   'SERVER',
   'SHUTDOWN_TIMEOUT',
   'LOG_LEVEL',
+  'PROBLEM_TYPE_BASE',
 ])
 
 function processEnv(): Record<string, string | undefined> {
@@ -182,8 +191,20 @@ export function resolveConfig(options: BriskOptions): BriskConfig {
     shutdownTimeout: ms('SHUTDOWN_TIMEOUT', 'shutdownTimeout', 10_000),
     server: serverKind(pick<string>(options.server, 'SERVER', (raw) => raw.trim(), 'brisk')),
     multipart: resolveMultipartLimits(options.multipart),
+    problemTypeBase: typeBase(
+      pick<string | undefined>(options.problemTypeBase, 'PROBLEM_TYPE_BASE', (raw) => raw.trim(), undefined),
+      options.problemTypeBase === undefined ? 'BRISK_PROBLEM_TYPE_BASE' : 'new Brisk(): problemTypeBase',
+    ),
     vars: Object.freeze(vars),
   })
+}
+
+function typeBase(value: string | undefined, what: string): string | undefined {
+  if (value === undefined) return undefined
+  if (isProblemType(value)) return value
+  throw new TypeError(
+    `${what} must be a URI (e.g. 'https://example.com/problems/'), got ${JSON.stringify(value)}`,
+  )
 }
 
 function logLevel(value: string, what: string): LogLevel {

@@ -12,7 +12,8 @@ import { headerValue } from './request'
 import { BriskResponse } from './response'
 
 /**
- * Turns any thrown value into a problem+json, HTML or text response, by the request's `Accept`.
+ * Turns any thrown value into a problem+json, HTML or text response, by the request's `Accept`. The problem's
+ * `type` is the error's own, else `typeBase` + its code (the app's `problemTypeBase`), else `about:blank`.
  *
  * @example
  * defaultErrorResponse(new NotFound(), req, false, logger).status // 404
@@ -22,6 +23,7 @@ export function defaultErrorResponse(
   req: BriskRequest<any, any>,
   dev: boolean,
   logger: Logger,
+  typeBase?: string,
 ): BriskResponse {
   const http = error instanceof HTTPError ? error : undefined
   const status = http?.status ?? 500
@@ -30,8 +32,10 @@ export function defaultErrorResponse(
     logger.error({ err: error, reqId: req.id, method: req.method, path: req.path }, 'request failed')
   }
   const shown = expose || dev
+  // The code goes into the type only where the code itself is shown: a hidden error stays about:blank.
+  const type = http?.type ?? (typeBase !== undefined && http && shown ? typeBase + http.code : 'about:blank')
   const problem: Record<string, unknown> & { title: string; status: number } = {
-    type: 'about:blank',
+    type,
     title: statusTitle(status),
     status,
   }

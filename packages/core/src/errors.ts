@@ -17,6 +17,11 @@ export interface HTTPErrorOptions {
   extensions?: Record<string, unknown>
   /** The underlying error, kept for logs and never sent. */
   cause?: unknown
+  /**
+   * The problem's `type` (RFC 9457 §3.1.1): a URI that names the kind of problem, ideally a page that documents
+   * it, sent as given. @default the app's `problemTypeBase` followed by the `code`, else `'about:blank'`
+   */
+  type?: string
 }
 
 const defaultCodes: Record<number, string> = {
@@ -49,6 +54,8 @@ export class HTTPError extends Error {
   readonly expose: boolean
   readonly headers: Record<string, string> | undefined
   readonly extensions: Record<string, unknown> | undefined
+  /** The problem `type` URI given in the options, if any. */
+  readonly type: string | undefined
 
   constructor(status: number, message?: string, options: HTTPErrorOptions = {}) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
@@ -62,7 +69,23 @@ export class HTTPError extends Error {
     this.expose = options.expose ?? status < 500
     this.headers = options.headers
     this.extensions = options.extensions
+    if (options.type !== undefined && !isProblemType(options.type)) {
+      throw new TypeError(`HTTPError type must be a URI, got ${JSON.stringify(options.type)}`)
+    }
+    this.type = options.type
   }
+}
+
+/**
+ * Whether a value can be a problem `type`: a URI reference, loosely (printable characters, no whitespace, as RFC
+ * 3986 allows none; non-ASCII for IRIs).
+ *
+ * @example
+ * isProblemType('https://example.com/problems/missing') // true
+ * isProblemType('not a uri')                            // false
+ */
+export function isProblemType(value: unknown): value is string {
+  return typeof value === 'string' && /^[!-~\u00a0-\uffff]+$/.test(value)
 }
 
 /** 400: the request is malformed. @example throw new BadRequest('page must be a number') */

@@ -106,6 +106,25 @@ describe('HTTPError and its subclasses', () => {
   })
 })
 
+describe('problem types', () => {
+  it('reads problemTypeBase from BRISK_PROBLEM_TYPE_BASE, and refuses what is not a URI', () => {
+    expect(new Brisk({ env: {} }).config.problemTypeBase).toBeUndefined()
+    expect(new Brisk({ env: { BRISK_PROBLEM_TYPE_BASE: 'https://e.com/p/' } }).config.problemTypeBase).toBe(
+      'https://e.com/p/',
+    )
+    expect(() => new Brisk({ env: { BRISK_PROBLEM_TYPE_BASE: 'not a uri' } })).toThrow(
+      /^BRISK_PROBLEM_TYPE_BASE must be a URI/,
+    )
+    expect(() => new Brisk({ problemTypeBase: '', env: {} })).toThrow(
+      /^new Brisk\(\): problemTypeBase must be a URI/,
+    )
+    expect(new NotFound('x', { type: 'https://e.com/p/missing' }).type).toBe('https://e.com/p/missing')
+    expect(new NotFound('x').type).toBeUndefined()
+    expect(() => new HTTPError(400, 'x', { type: 'has space' })).toThrow(TypeError)
+    expect(() => new HTTPError(400, 'x', { type: 42 as never })).toThrow(TypeError)
+  })
+})
+
 describe('abort()', () => {
   it('throws an HTTPError with the status and message', () => {
     let caught: unknown
@@ -168,6 +187,56 @@ forEachEntry('HTTPError responses', (make) => {
       expect(res.json()).toEqual({ type: 'about:blank', title, status, detail: error.message, code })
     })
   }
+
+  it("sends an error's own problem type as given", async () => {
+    const type = 'https://example.com/problems/book-missing'
+    const res = await thrown(new NotFound('No book 7', { type }))
+    expect(res.json()).toEqual({
+      type,
+      title: 'Not Found',
+      status: 404,
+      detail: 'No book 7',
+      code: 'BRISK_ERR_NOT_FOUND',
+    })
+    const relative = await thrown(new HTTPError(409, 'Title taken', { type: '/problems/title-taken' }))
+    expect(relative.json().type).toBe('/problems/title-taken')
+  })
+
+  it('builds the type from the app-wide problemTypeBase and the code, where the code is shown', async () => {
+    const base = 'https://example.com/problems/'
+    const app = new Brisk({ problemTypeBase: base, logger: recordingLogger().logger, env: {} })
+    app.get('/taken', () => {
+      throw new HTTPError(409, 'Title taken', { code: 'SHOP_TITLE_TAKEN' })
+    })
+    app.get('/own', () => {
+      throw new HTTPError(409, 'Title taken', { type: 'https://example.com/own' })
+    })
+    app.get('/crash', () => {
+      throw new Error('the database password is hunter2')
+    })
+    app.get('/hidden', () => {
+      throw new HTTPError(502, 'upstream said no', { code: 'SHOP_UPSTREAM' })
+    })
+    const client = await make(app)
+    try {
+      expect((await client.request('/taken')).json().type).toBe(`${base}SHOP_TITLE_TAKEN`)
+      expect((await client.request('/missing')).json().type).toBe(`${base}BRISK_ERR_NOT_FOUND`)
+      expect((await client.request('/own')).json().type).toBe('https://example.com/own')
+      // An error that is not shown keeps its code to itself, in the type too.
+      expect((await client.request('/crash')).json()).toEqual({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+      })
+      expect((await client.request('/hidden')).json()).toEqual({
+        type: 'about:blank',
+        title: 'Bad Gateway',
+        status: 502,
+      })
+    } finally {
+      await client.close()
+    }
+  })
 
   it('answers abort(status, message) like the matching HTTPError', async () => {
     const app = new Brisk()
