@@ -214,7 +214,10 @@ function retargetRanges(pkg, old, released) {
       if (next === previous) continue
       changes.push(`${field}.${name}: ${previous} → ${next}`)
       if (field === 'peerDependencies' && name === '@brisk/core') {
-        changes.push(...raiseDeclaredCore(pkg.dir, bare, next.slice(workspace.length)))
+        // The source still says what package.json said before the release.
+        changes.push(
+          ...raiseDeclaredCore(pkg.dir, previous.replace(/^workspace:/, ''), next.replace(/^workspace:/, '')),
+        )
       }
     }
   }

@@ -82,6 +82,18 @@ describe('pnpm version-packages (scripts/calver-version.mjs)', () => {
     expect(out).toContain('@brisk/core 26.10.3 → 26.11.0')
   })
 
+  it('releases a breaking core (a major changeset) at the calendar version, without the plugins', () => {
+    const dir = workspace(brisk('26.11.2'))
+    changeset(dir, 'breaking', { '@brisk/core': 'major' }, 'Breaking: drop the old listen() signature')
+    run(dir, '2026-11-30')
+    expect(readBack(dir, 'packages/core/package.json').version).toBe('26.11.3') // not 27.0.0
+    expect(readBack(dir, 'packages/core/CHANGELOG.md')).toMatch(
+      /## 26\.11\.3\n\n### Major Changes\n\n- Breaking:/,
+    )
+    expect(readBack(dir, 'packages/cors/package.json').version).toBe('26.10.0')
+    expect(readBack(dir, 'packages/cors/package.json').peerDependencies['@brisk/core']).toBe('>=26.10.0')
+  })
+
   it('releases twice in one month: the second release takes the next patch', () => {
     const dir = workspace(brisk('26.11.4'))
     changeset(dir, 'first', { '@brisk/core': 'minor' }, 'First of December')
