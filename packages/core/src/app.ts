@@ -50,6 +50,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   server: ServerHandle | null = null
 
   #compiled: Compiled | null = null
+  #compiling: Promise<void> | null = null
   #ready: Promise<void> | null = null
   #started: Promise<void> | null = null
   #closing: Promise<void> | null = null
@@ -178,15 +179,30 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   }
 
   /**
-   * Registers every plugin, compiles the routes and runs `beforeStart` listeners; called by `listen`,
-   * `fetch` and `inject`, so calling it yourself is only needed to surface start-up errors early.
+   * Registers every plugin, compiles the routes ({@link Brisk.compile}) and runs `beforeStart` listeners; called
+   * by `listen`, `fetch` and `inject`, so calling it yourself is only needed to surface start-up errors early.
    *
    * @example
    * await app.ready()
    */
   ready(): Promise<void> {
-    if (this.#ready === null) this.#ready = this.#prepare()
+    if (this.#ready === null) this.#ready = this.compile().then(() => this.#beforeStart())
     return this.#ready
+  }
+
+  /**
+   * Registers every plugin and compiles the routes, and nothing more: no listener runs, nothing is served,
+   * and there is nothing to stop afterwards. The route table (`routes()`) and `urlFor()` are known once it
+   * resolves; `ready()` (and so `listen`, `fetch`, `inject`) starts with it. `brisk routes` uses it to read an
+   * app's routes without starting the app.
+   *
+   * @example
+   * await app.compile()
+   * for (const route of app.routes()) console.log(route.method, route.path)
+   */
+  compile(): Promise<void> {
+    if (this.#compiling === null) this.#compiling = this.#compile()
+    return this.#compiling
   }
 
   /** @internal `ready()` then `afterStart` listeners and queued tasks: what `fetch`/`inject` wait for. */
@@ -392,7 +408,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     return entry.respond(raw, req, out, plan.fallback)
   }
 
-  async #prepare(): Promise<void> {
+  async #compile(): Promise<void> {
     // Blueprints are shared definitions: this app registers plugins on, compiles and runs its own copies.
     const release = claimMounted(this)
     let compiled = false
@@ -411,6 +427,9 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     } finally {
       release(compiled)
     }
+  }
+
+  async #beforeStart(): Promise<void> {
     this.#began = true
     await this.#emit('beforeStart')
   }

@@ -9,11 +9,12 @@ export const USAGE = `Usage: brisk <command> <app> [options]
 
 Commands:
   serve <app>          Serve the app over HTTP
-  routes <app>         Print the app's route table
+  routes <app>         Print the app's route table (the app is not started)
 
 <app> is a module path relative to the current folder, with an optional export
 name after a colon: ./app.js or ./src/server.js:api. Without a name, brisk takes
-the "app" export, else the default export.
+the "app" export, else the default export. The export is an app, or a function
+that returns one (a factory, sync or async), which brisk calls once.
 
 Options of serve:
   -p, --port <port>    Port to listen on, 0 for a free one (default: $PORT or 8000)

@@ -22,6 +22,8 @@ export interface CliApp {
   }): Promise<{ port: number; host: string; url: string }>
   routes(): readonly RouteInfo[]
   ready(): Promise<void>
+  /** Registers plugins and compiles routes without running listeners (absent from apps of older cores). */
+  compile?(): Promise<void>
   close(): Promise<void>
   readonly config?: { readonly name?: string }
   readonly server?: unknown
@@ -55,8 +57,8 @@ export function isBriskApp(value: unknown): value is CliApp {
 
 /**
  * Imports `target.module` (relative to `cwd`) and returns its app: the named export if one was given, else
- * the `app` export, else the default export. Throws a {@link CliError} that names the module and its exports
- * when there is no app.
+ * the `app` export, else the default export. Each may be an app or a factory function that returns one (sync or
+ * async), called once. Throws a {@link CliError} that names the module and its exports when there is no app.
  *
  * @example
  * const { app } = await loadApp({ module: './app.js', exportName: undefined }, process.cwd())
@@ -76,16 +78,17 @@ export async function loadApp(target: AppTarget, cwd: string): Promise<LoadedApp
     const name = target.exportName
     if (!(name in namespace)) throw new CliError(`${target.module} has no export named "${name}" (${listed})`)
     const value = namespace[name]
-    if (!isBriskApp(value)) {
+    const app = await appOf(value, name, target.module)
+    if (app === undefined) {
       throw new CliError(
         `the export "${name}" of ${target.module} is not a Brisk app but ${describe(value)} (${listed})`,
       )
     }
-    return { app: value, path, exportName: name }
+    return { app, path, exportName: name }
   }
   for (const name of ['app', 'default']) {
-    const value = namespace[name]
-    if (isBriskApp(value)) return { app: value, path, exportName: name }
+    const app = await appOf(namespace[name], name, target.module)
+    if (app !== undefined) return { app, path, exportName: name }
   }
   const others = found.filter((name) => isBriskApp(namespace[name]))
   const classes = found.filter((name) => isAppClass(namespace[name]))
@@ -110,6 +113,35 @@ function importError(module: string, error: Error & { code?: string }): CliError
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
   return new CliError(`could not import ${module}:\n${detail}`, { cause: error })
+}
+
+/**
+ * The app an export stands for: the app itself, or what a factory function returns (`export default function
+ * createApp() { … }`, sync or async), called once with no arguments. `undefined` for anything else.
+ */
+async function appOf(value: unknown, name: string, module: string): Promise<CliApp | undefined> {
+  if (isBriskApp(value)) return value
+  if (!isFactory(value)) return undefined
+  let made: unknown
+  try {
+    made = await value()
+  } catch (error) {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    throw new CliError(`the factory "${name}" of ${module} threw:\n${detail}`, { cause: error })
+  }
+  if (isBriskApp(made)) return made
+  throw new CliError(
+    `the export "${name}" of ${module} is a function, taken for an app factory, but it returned ${describe(made)}, not a Brisk app`,
+  )
+}
+
+/** A plain (or async) function, not a class: what a factory looks like. */
+function isFactory(value: unknown): value is () => unknown {
+  return (
+    typeof value === 'function' &&
+    !/^class\b/.test(Function.prototype.toString.call(value)) &&
+    !isAppClass(value)
+  )
 }
 
 /** The class rather than an instance: `export { Brisk }` or `export default Brisk`. */

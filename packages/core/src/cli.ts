@@ -68,12 +68,18 @@ async function serve(command: ServeCommand): Promise<void> {
 async function routes(command: RoutesCommand): Promise<void> {
   const { app } = await loadApp(command.target, process.cwd())
   let rows: ReturnType<typeof routeRows>
-  try {
-    await app.ready()
+  if (typeof app.compile === 'function') {
+    // The route table without starting the app: no listener runs, so nothing they print mixes with --json.
+    await app.compile()
     rows = routeRows(app.routes())
-  } finally {
-    // ready() runs beforeStart listeners, which may have opened connections or started timers.
-    await app.close()
+  } else {
+    // An app of an older @brisk/core: only ready() compiles it, and it runs beforeStart listeners.
+    try {
+      await app.ready()
+      rows = routeRows(app.routes())
+    } finally {
+      await app.close()
+    }
   }
   process.stdout.write(command.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRouteTable(rows))
   // The module may hold the event loop open (a pool, an interval) even after close(): we are done.

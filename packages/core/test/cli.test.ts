@@ -486,6 +486,25 @@ describe('brisk serve', () => {
     expect(await stop(server)).toBe(0)
   }, 30_000)
 
+  it('serves what an exported factory function returns, sync or async', async () => {
+    const made = await serve(['./cli-factory.mjs', '--port', '0'])
+    expect(made.name).toBe('cli-factory')
+    expect((await get(`${made.url}/`)).body).toBe('made by a factory')
+    expect(await stop(made)).toBe(0)
+    const admin = await serve(['./cli-factory.mjs:makeAdmin', '--port', '0'])
+    expect(admin.name).toBe('cli-factory-admin')
+    expect((await get(`${admin.url}/admin`)).body).toBe('admin')
+    expect(await stop(admin)).toBe(0)
+  }, 30_000)
+
+  it('exits 1 when a factory returns something that is not an app', async () => {
+    const { code, stderr } = await run(['serve', './cli-factory.mjs:notAnApp', '--port', '0'])
+    expect(code).toBe(1)
+    expect(stderr).toBe(
+      'brisk: the export "notAnApp" of ./cli-factory.mjs is a function, taken for an app factory, but it returned an object (Object), not a Brisk app\n',
+    )
+  })
+
   it('exits 1 naming the module and its exports when there is no app', async () => {
     const { code, stdout, stderr } = await run(['serve', './cli-no-app.mjs', '--port', '0'])
     expect(code).toBe(1)
@@ -661,6 +680,20 @@ describe('brisk routes', () => {
       host: null,
       blueprint: 'books',
     })
+  })
+
+  it('reads the routes of a factory without starting the app: no listener runs, --json stays clean', async () => {
+    const json = await run(['routes', './cli-factory.mjs', '--json'])
+    expect(json.stderr).toBe('')
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.stdout)).toEqual([
+      { methods: ['GET'], path: '/', name: 'home', host: null, blueprint: null },
+      { methods: ['GET'], path: '/books/:id<int>', name: 'book', host: null, blueprint: null },
+    ])
+    const table = await run(['routes', './cli-factory.mjs:makeAdmin'])
+    expect(table.stderr).toBe('')
+    expect(table.stdout).not.toContain('ran')
+    expect(table.stdout).toContain('/admin')
   })
 
   it('exits 1 when there is no app', async () => {

@@ -369,6 +369,39 @@ describe('app.listen() and app.close()', () => {
     expect(log).toEqual(['connect', 'disconnect'])
   })
 
+  it('app.compile() knows the routes without running a listener, and the app can still start later', async () => {
+    const log: string[] = []
+    const registered: string[] = []
+    const probe = definePlugin({
+      name: 'probe',
+      register() {
+        registered.push('register')
+      },
+    })
+    const app = quietApp().use(probe)
+    app.get('/books/:id<int>', { name: 'book' }, () => 'book')
+    for (const event of ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const) {
+      app[event](() => void log.push(event))
+    }
+    await app.compile()
+    await app.compile() // once
+    expect(registered).toEqual(['register'])
+    expect(app.routes().map((r) => `${r.method} ${r.path}`)).toContain('GET /books/:id<int>')
+    expect(app.urlFor('book', { id: 3 })).toBe('/books/3')
+    expect(() => app.get('/late', () => 'late')).toThrow(BriskError)
+    await app.close() // nothing started: nothing to stop
+    expect(log).toEqual([])
+    const other = quietApp()
+    other.beforeStart(() => void log.push('other'))
+    await other.compile()
+    expect((await other.inject('/')).status).toBe(404)
+    expect(log).toEqual(['other'])
+    expect(registered).toEqual(['register'])
+    expect((await app.inject('/books/1')).body).toBe('book')
+    await app.close()
+    expect(log).toEqual(['other', 'beforeStart', 'afterStart', 'beforeStop', 'afterStop'])
+  })
+
   it('waits for a start in progress before it stops', async () => {
     const log: string[] = []
     const slow = definePlugin({
