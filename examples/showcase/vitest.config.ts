@@ -6,6 +6,9 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],
+    // The first request of a file pays for imports and scrypt hashes: generous on a loaded 2-core machine.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
     // redis-server, nginx and chromium, installed once from Debian's packages when missing.
     globalSetup: ['test/_global-setup.ts'],
   },

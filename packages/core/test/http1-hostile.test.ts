@@ -413,9 +413,13 @@ describe('a chunked body of one-byte chunks', () => {
         (app) =>
           app.post('/sink', async (req) => {
             await sleep(100)
-            // The other client asks the moment this handler starts reading the pieces that piled up.
+            // The other client connects and asks the moment this handler starts reading the pieces that piled
+            // up (connected earlier, a loaded machine could keep it silent past the headers timeout).
+            const client = new Client(port)
+            await client.ready()
             other.asked = Date.now()
-            other.client!.write(`GET / HTTP/1.1\r\n${H}\r\n`)
+            client.write(`GET / HTTP/1.1\r\n${H}\r\n`)
+            other.client = client
             const hash = createHash('sha256')
             let length = 0
             let pieces = 0
@@ -430,15 +434,15 @@ describe('a chunked body of one-byte chunks', () => {
         // The body takes as long as it takes here: the point is what happens meanwhile, not a timeout.
         { requestTimeout: 30_000 },
       )
-      other.client = new Client(port)
-      await other.client.ready()
       const delay = monitorEventLoopDelay({ resolution: 10 })
       delay.enable()
       const sender = new Client(port)
       await sender.ready()
       sender.write(`POST /sink HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n`)
       sender.write(wire)
-      const answered = await other.client.saw('hello', 35_000)
+      const asked = await until(() => other.client !== null, 35_000)
+      expect(asked, 'the handler started and the other client asked').toBe(true)
+      const answered = await other.client!.saw('hello', 35_000)
       const answeredAt = Date.now()
       expect(await sender.saw('"pieces"', 35_000)).toBe(true)
       delay.disable()

@@ -74,7 +74,10 @@ forEachEntry('req.form() and req.files() with multipart/form-data', (make) => {
       body,
     })
     expect(res.json()).toEqual({ size: 5000, onDisk: true, same: true })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Removed once the response is done, asynchronously: poll (bounded) instead of guessing a delay.
+    for (let waited = 0; existsSync(path!) && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     expect(existsSync(path!)).toBe(false)
   })
 
