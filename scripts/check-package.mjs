@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, posix, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { declaredCoreRanges, manifestProblems } from './package-rules.mjs'
 
@@ -81,7 +81,10 @@ function pack(destination) {
   return join(destination, tarball)
 }
 
-/** What users download: the built code, the docs and the licence, never the sources or the tests. */
+/**
+ * What users download: the built code, its sources (stack traces under `--enable-source-maps` name them:
+ * every file a `dist` source map names must be in the tarball), the docs and the licence, never the tests.
+ */
 function tarballProblems(tarball) {
   const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
   if (list.status !== 0) return [`cannot list ${tarball}: ${list.stderr}`]
@@ -110,8 +113,16 @@ function tarballProblems(tarball) {
   )
   for (const bin of bins) if (!files.has(bin)) problems.push(`the tarball has no ${bin} (a bin)`)
   for (const file of files) {
-    if (!bins.has(file) && !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(file))
+    if (!bins.has(file) && !/^(dist\/|src\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(file))
       problems.push(`the tarball should not hold ${file}`)
+  }
+  for (const file of files) {
+    if (!file.endsWith('.map')) continue
+    const map = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+    for (const source of map.sources ?? []) {
+      const path = posix.normalize(posix.join(posix.dirname(file), map.sourceRoot ?? '', source))
+      if (!files.has(path)) problems.push(`${file} names ${source}, which the tarball does not hold`)
+    }
   }
   return problems
 }

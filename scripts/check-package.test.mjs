@@ -90,4 +90,27 @@ describe('check-package.mjs', () => {
     expect(result.stderr).not.toContain('publint failed')
     expect(result.stderr).not.toContain('attw failed')
   }, 60_000)
+
+  it('fails a package whose source maps name sources it does not ship, passes it once it ships them', () => {
+    const mapped = {
+      ...plugin,
+      'dist/index.js': `${plugin['dist/index.js']}//# sourceMappingURL=index.js.map\n`,
+      'dist/index.js.map': JSON.stringify({ version: 3, sources: ['../src/index.ts'], mappings: 'AAAA' }),
+      'src/index.ts': "export const demo = definePlugin({ name: 'demo', core: '>=26.11.0' })\n",
+    }
+    const without = fakePackage(manifest('packages/demo'), mapped)
+    expect(without.status).toBe(1)
+    expect(without.stderr).toContain(
+      'dist/index.js.map names ../src/index.ts, which the tarball does not hold',
+    )
+
+    const json = manifest('packages/demo')
+    json.files = ['dist', 'src', 'README.md', 'CHANGELOG.md']
+    const shipped = fakePackage(json, mapped)
+    // Only the temp folder's repository.directory is left to complain about (the other tests show that).
+    expect(shipped.stderr).toContain('1 problem(s)')
+    expect(shipped.stderr).toContain('"repository.directory"')
+    expect(shipped.stderr).not.toContain('does not hold')
+    expect(shipped.stderr).not.toContain('should not hold')
+  }, 60_000)
 })

@@ -6,5 +6,10 @@ export default defineConfig({
   target: 'node20',
   dts: true,
   clean: true,
+  // Stack traces (node --enable-source-maps) and debuggers name src/*.ts: the package ships src/ so those
+  // files exist, and the maps need not carry a second copy of them (sourcesContent).
   sourcemap: true,
+  esbuildOptions(options) {
+    options.sourcesContent = false
+  },
 })
