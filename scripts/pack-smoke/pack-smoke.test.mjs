@@ -7,26 +7,16 @@
  * brisk-scripts depends on every package.
  */
 import { execFile, spawn } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { packPackages, repoRoot, withoutPnpmSettings } from './pack.mjs'
 
 const run = promisify(execFile)
 const here = dirname(fileURLToPath(import.meta.url))
-const repoRoot = join(here, '..', '..')
-const packagesDir = join(repoRoot, 'packages')
 const rootJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
 
 let temp = ''
@@ -43,19 +33,9 @@ beforeAll(async () => {
   mkdirSync(tarballs)
   mkdirSync(project)
 
-  const dirs = readdirSync(packagesDir).filter((dir) => existsSync(join(packagesDir, dir, 'package.json')))
-  for (const dir of dirs) {
-    if (!existsSync(join(packagesDir, dir, 'dist', 'index.js')))
-      throw new Error(`packages/${dir} is not built: run pnpm build (turbo builds it before this test)`)
-  }
-  // One pack at a time: each is a pnpm process, and the machine may be busy.
+  // The @brisk packages only: create-brisk, a command, has an end-to-end test of its own.
   const dependencies = {}
-  for (const dir of dirs) {
-    const { stdout } = await run('pnpm', ['pack', '--pack-destination', tarballs], {
-      cwd: join(packagesDir, dir),
-    })
-    const tarball = stdout.trim().split('\n').at(-1).trim()
-    const { name } = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8'))
+  for (const { name, tarball } of await packPackages(tarballs, { include: (n) => n.startsWith('@brisk/') })) {
     names.push(name)
     dependencies[name] = `file:${tarball}`
   }
@@ -92,14 +72,6 @@ afterAll(async () => {
   }
   if (temp !== '') rmSync(temp, { recursive: true, force: true })
 })
-
-function withoutPnpmSettings() {
-  const env = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|pnpm_)/i.test(key)) env[key] = value
-  }
-  return env
-}
 
 /** Starts `node server.mjs` in the project and resolves with the URL it prints. */
 function startServer() {
