@@ -1,9 +1,9 @@
+import { standardDecorators } from '@brisk/testing/vitest'
 import { defineConfig } from 'vitest/config'
-import { standardDecorators } from './test/fixtures/standard-decorators.ts'
 
 export default defineConfig({
   // Lowers standard decorators in test files (Vite 8's Oxc does not): the plugin the README gives users.
-  plugins: [standardDecorators],
+  plugins: [standardDecorators()],
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],

@@ -1,31 +1,9 @@
-import ts from 'typescript'
+import { standardDecorators } from '@brisk/testing/vitest'
 import { defineConfig } from 'vitest/config'
 
-/**
- * Vite 8 transforms TypeScript with Oxc, which does not lower standard (TC39) decorators yet
- * (oxc-project/oxc#9170), and Node 20 cannot parse them. Test files that use `@template()` are compiled by
- * TypeScript first, as a user's tsc or esbuild build would compile them.
- */
-const lowerDecorators = {
-  name: 'brisk:lower-decorators',
-  enforce: 'pre' as const,
-  transform(code: string, id: string) {
-    if (!id.endsWith('.ts') || !id.includes('/test/') || !/^\s*@\w/m.test(code)) return null
-    const out = ts.transpileModule(code, {
-      fileName: id,
-      compilerOptions: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.ESNext,
-        verbatimModuleSyntax: true,
-        sourceMap: true,
-      },
-    })
-    return { code: out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, ''), map: out.sourceMapText ?? null }
-  },
-}
-
 export default defineConfig({
-  plugins: [lowerDecorators],
+  // Lowers standard decorators in test files (Vite 8's Oxc does not): the plugin the README gives users.
+  plugins: [standardDecorators()],
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],

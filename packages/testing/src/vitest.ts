@@ -90,6 +90,9 @@ declare module 'vitest' {
   interface Matchers<T = any> extends BriskMatchers<T> {}
 }
 
+// The Vite plugin for `vitest.config.ts` that lowers standard decorators (Oxc does not): see decorators.ts.
+export type { DecoratorsPlugin } from './decorators'
+export { standardDecorators } from './decorators'
 export type { EntryClient, EntryName, Got, Sent } from './entries'
 export { entryNames, forEachEntry, makeClient, once } from './entries'
 export type { ErrorTableOptions } from './errors-doc'
