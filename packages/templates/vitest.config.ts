@@ -7,7 +7,8 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // test/types/*.test-d.ts are checked by the typecheck tasks (tsc and tsgo, whose tsconfig includes test/);
+    // Vitest's typecheck ran tsc once more per package and printed an "experimental feature" notice.
     coverage: { provider: 'v8', include: ['src/**'], reporter: ['text-summary'] },
   },
 })
