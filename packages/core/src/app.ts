@@ -67,7 +67,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     const config = resolveConfig(options)
     super('app', config.name, { strictSlashes: config.strictSlashes })
     this.config = config
-    this.log = options.logger ?? consoleLogger(config.logLevel)
+    // Readable lines in development mode (a person watches them), JSON lines otherwise (a collector parses them).
+    this.log = options.logger ?? consoleLogger(config.logLevel, { pretty: config.dev })
     if (config.accessLog) {
       const { onRequest, onResponse } = accessLogHooks(this.log)
       this.onRequest(onRequest)

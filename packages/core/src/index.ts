@@ -39,7 +39,7 @@ export {
 } from './errors'
 // Entries
 export type { InjectOptions, InjectResponse } from './inject'
-export type { Logger, LogLevel } from './logger'
+export type { ConsoleLoggerOptions, Logger, LogLevel } from './logger'
 // Logging and types
 export { consoleLogger } from './logger'
 export type { MultipartLimits, UploadedFile } from './multipart'

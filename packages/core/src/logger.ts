@@ -1,6 +1,7 @@
 /**
  * The logger interface: the subset of pino's API that Brisk calls, so a pino instance fits as it is.
  */
+import { prettyLine } from './pretty-log'
 
 /** A pino-compatible logger: each level takes an object of fields and/or a message. */
 export interface Logger {
@@ -10,12 +11,30 @@ export interface Logger {
   debug(obj: object | string, msg?: string): void
 }
 
-function write(level: string, obj: object | string, msg?: string): void {
+/** How the default logger writes: `pretty` lines for people (development mode) or JSON lines. */
+export interface ConsoleLoggerOptions {
+  /** Readable one-line entries instead of JSON (`new Brisk()` turns it on in development mode). @default false */
+  pretty?: boolean
+  /** ANSI colours in pretty lines. @default stderr is a terminal and `NO_COLOR` is unset */
+  colours?: boolean
+}
+
+function write(
+  format: Required<ConsoleLoggerOptions>,
+  level: string,
+  obj: object | string,
+  msg?: string,
+): void {
   const fields: Record<string, unknown> = typeof obj === 'string' ? { msg: obj } : { ...obj, msg }
   const err = fields.err
   // Error objects serialise to `{}`; keep what is useful for an operator.
   if (err instanceof Error) fields.err = { type: err.name, message: err.message, stack: err.stack }
-  console.error(JSON.stringify({ level, time: Date.now(), ...fields }))
+  const time = Date.now()
+  console.error(
+    format.pretty
+      ? prettyLine(level, fields, time, format.colours)
+      : JSON.stringify({ level, time, ...fields }),
+  )
 }
 
 /** How much the default logger writes: each level includes the ones after it; `silent` writes nothing. */
@@ -31,19 +50,27 @@ export function isLogLevel(value: unknown): value is LogLevel {
 const ignore = (): void => {}
 
 /**
- * The default logger: JSON lines on stderr, from `level` up. `true` is `'debug'` and `false` is `'warn'`, as
- * the boolean form used to mean (verbose or not).
+ * The default logger: JSON lines on stderr, from `level` up, or readable lines with `{ pretty: true }`
+ * (what an app in development mode uses). `true` is `'debug'` and `false` is `'warn'`, as the boolean form
+ * used to mean (verbose or not).
  *
  * @example
- * const app = new Brisk({ logger: consoleLogger('debug') })
+ * const app = new Brisk({ logger: consoleLogger('debug', { pretty: true }) })
  */
-export function consoleLogger(level: LogLevel | boolean = 'info'): Logger {
+export function consoleLogger(
+  level: LogLevel | boolean = 'info',
+  options: ConsoleLoggerOptions = {},
+): Logger {
   const rank = RANK[level === true ? 'debug' : level === false ? 'warn' : level]
   if (rank === undefined) throw new TypeError(`consoleLogger(): unknown level ${JSON.stringify(level)}`)
+  const format = {
+    pretty: options.pretty === true,
+    colours: options.colours ?? (process.stderr.isTTY === true && !process.env.NO_COLOR),
+  }
   const at =
     (name: Exclude<LogLevel, 'silent'>) =>
     (obj: object | string, msg?: string): void =>
-      write(name, obj, msg)
+      write(format, name, obj, msg)
   return {
     error: rank <= RANK.error ? at('error') : ignore,
     warn: rank <= RANK.warn ? at('warn') : ignore,
