@@ -161,6 +161,7 @@ describe.each([
     const installed = JSON.parse(readFileSync(join(project, 'node_modules/typescript/package.json'), 'utf8'))
     expect(installed.version).toMatch(/^7\./)
     await npm(['run', 'build'], project)
+    await npm(['run', 'typecheck'], project) // src/ and test/
     expect(readFileSync(join(project, 'dist', 'main.js'), 'utf8')).toContain("from './app.js'")
     const checked = await run(process.execPath, [tsc59, '-p', 'tsconfig.json'], { cwd: project }).catch(
       (error) => error as { stdout: string; code: number },
