@@ -91,12 +91,12 @@ export const SCRIPTS_PACKAGE = 'brisk-scripts'
  * @param {{ skipTests?: boolean }} [options]
  * @returns {string[]} the arguments of `pnpm exec`
  * @example
- * checkCommand([{ name: '@brisk/cors' }]) // ['turbo', 'run', 'lint', 'typecheck', 'build', 'test', 'check:package', '--filter=@brisk/cors', '--filter=brisk-scripts']
+ * checkCommand([{ name: '@brisk/cors' }]) // ['turbo', 'run', 'lint', 'typecheck', 'typecheck:ts7', 'build', 'test', 'check:package', '--filter=@brisk/cors', '--filter=brisk-scripts']
  */
 export function checkCommand(selected, { skipTests = false } = {}) {
   const tasks = skipTests
     ? ['build', 'check:package']
-    : ['lint', 'typecheck', 'build', 'test', 'check:package']
+    : ['lint', 'typecheck', 'typecheck:ts7', 'build', 'test', 'check:package']
   const filters = selected.map((pkg) => `--filter=${pkg.name}`)
   if (!skipTests) filters.push(`--filter=${SCRIPTS_PACKAGE}`)
   return ['turbo', 'run', ...tasks, ...filters]

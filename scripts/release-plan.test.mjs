@@ -93,6 +93,7 @@ describe('checkCommand()', () => {
       'run',
       'lint',
       'typecheck',
+      'typecheck:ts7',
       'build',
       'test',
       'check:package',
