@@ -4,7 +4,7 @@
  * README gives. The compiled app imports the built packages, as a user's would.
  */
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { cp, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,11 +31,21 @@ const outcome = (p: Promise<{ stdout: string; stderr: string }>): Promise<Outcom
     (error: Outcome) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
   )
 
+/** Whether `dir`'s dist/index.js is missing or older than a file of its src/ (then it is built again). */
+function stale(dir: string): boolean {
+  const built = join(dir, 'dist/index.js')
+  if (!existsSync(built)) return true
+  const at = statSync(built).mtimeMs
+  return readdirSync(join(dir, 'src'), { recursive: true }).some(
+    (file) => statSync(join(dir, 'src', String(file))).mtimeMs > at,
+  )
+}
+
 beforeAll(async () => {
-  // The fixture imports @brisk/templates and @brisk/core as a user's app does: their built dist.
-  await run(bin('tsup'), [], { cwd: root })
-  if (!existsSync(join(root, 'node_modules/@brisk/core/dist/index.js'))) {
-    await run(bin('tsup'), [], { cwd: join(root, 'node_modules/@brisk/core') })
+  // The fixture imports @brisk/templates and @brisk/core as a user's app does: their built dist. Built
+  // only when stale: turbo has built them, and check:package may be packing this dist meanwhile.
+  for (const dir of [root, join(root, 'node_modules/@brisk/core')]) {
+    if (stale(dir)) await run(bin('tsup'), [], { cwd: dir })
   }
 }, 60_000)
 
