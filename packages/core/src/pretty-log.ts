@@ -55,10 +55,16 @@ export function prettyLine(
     const duration = typeof rest.ms === 'number' ? ` ${paint('gray', `${rest.ms} ms`)}` : ''
     return `${head} ${paint('bold', rest.method)} ${String(rest.path)} ${paint(statusColour(rest.status), String(rest.status))}${duration}`
   }
+  const text = typeof msg === 'string' ? msg : ''
+  // A field the message already shows (the listening line's url) is not repeated; short values could match by chance.
+  const shown = (value: unknown) =>
+    (typeof value === 'string' || typeof value === 'number') &&
+    String(value).length >= 3 &&
+    text.includes(String(value))
   const extra = Object.entries(rest)
-    .filter(([, value]) => value !== undefined)
+    .filter(([, value]) => value !== undefined && !shown(value))
     .map(([key, value]) => paint('gray', pair(key, value)))
-  const line = [head, typeof msg === 'string' ? msg : undefined, ...extra].filter(Boolean).join(' ')
+  const line = [head, text, ...extra].filter(Boolean).join(' ')
   if (err && typeof err === 'object') {
     const { stack, message } = err as { stack?: unknown; message?: unknown }
     const detail =

@@ -106,10 +106,15 @@ describe('consoleLogger({ pretty: true })', () => {
     const log = consoleLogger('info', { pretty: true, colours: false })
     log.debug('not shown')
     log.warn({ url: 'http://127.0.0.1:8000', workers: 2, note: 'two words' }, 'listening')
+    log.info({ url: 'http://127.0.0.1:8000', port: 8000, workers: 1 }, 'listening on http://127.0.0.1:8000')
     log.info('plain')
     expect(written).toEqual([
       expect.stringMatching(
         /^\d\d:\d\d:\d\d\.\d{3} WARN {2}listening url=http:\/\/127\.0\.0\.1:8000 workers=2 note="two words"$/,
+      ),
+      // Fields the message already shows are left out (three characters or more: a 1 could be anywhere).
+      expect.stringMatching(
+        /^\d\d:\d\d:\d\d\.\d{3} INFO {2}listening on http:\/\/127\.0\.0\.1:8000 workers=1$/,
       ),
       expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}plain$/),
     ])
