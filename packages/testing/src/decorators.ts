@@ -2,7 +2,7 @@
  * A Vite plugin that lowers TC39 standard decorators (`@template()`, `@summary()`…) in TypeScript files.
  * Vite 8, so Vitest 4, transforms TypeScript with Oxc, which leaves standard decorators as they are
  * (oxc-project/oxc#9170), and Node cannot parse them. esbuild lowers them, as it does under tsx and tsup;
- * TypeScript's own `transpileModule` would too, but TypeScript 7 has no JavaScript API to call it with.
+ * TypeScript's own `transpileModule` would too, but TypeScript 7 does not have it.
  */
 import { transform } from 'esbuild'
 
