@@ -4,7 +4,7 @@
  * the README gives. The compiled app imports the built packages, as a user's would.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,12 +24,21 @@ const bin = (name: string): string => {
 }
 const expected = { summary: 'Show a book', tags: ['books'], security: [{ apiKey: [] }], bad: 422, good: 200 }
 
+/** Whether `dir`'s dist is missing or older than a file of its src. */
+function stale(dir: string): boolean {
+  const built = join(dir, 'dist/index.js')
+  if (!existsSync(built)) return true
+  const at = statSync(built).mtimeMs
+  return readdirSync(join(dir, 'src'), { recursive: true }).some(
+    (file) => statSync(join(dir, 'src', String(file))).mtimeMs > at,
+  )
+}
+
 beforeAll(async () => {
-  // The fixture imports @brisk/openapi and @brisk/core as a user's app does: their built dist.
-  await run(bin('tsup'), [], { cwd: root })
-  const core = join(root, 'node_modules/@brisk/core/dist/index.js')
-  if (!existsSync(core) || !readFileSync(core, 'utf8').includes('brisk.handler-source')) {
-    await run(bin('tsup'), [], { cwd: join(root, 'node_modules/@brisk/core') })
+  // The fixture imports @brisk/openapi and @brisk/core as a user's app does: their built dist. Built only
+  // when stale: turbo has built them, and check:package may be packing this dist meanwhile.
+  for (const dir of [root, join(root, 'node_modules/@brisk/core')]) {
+    if (stale(dir)) await run(bin('tsup'), [], { cwd: dir })
   }
 }, 60_000)
 
