@@ -4,12 +4,14 @@
  * and no pnpm error lines. The build is skipped here (BRISK_START_SKIP_BUILD=1): turbo's `^build` of this
  * package's devDependencies has built every package before these tests run.
  */
+import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startAppProcess } from '@brisk/testing/services'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runtimeWorkspaceDeps } from './runtime-deps.mjs'
+import { relayStops } from './signal-relay.mjs'
 import { startCommand } from './start.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -89,6 +91,46 @@ describe('startCommand()', () => {
 
   it('refuses shell syntax, which it would not run as meant', () => {
     expect(() => startCommand('tsx app.ts && echo hi', '/x')).toThrow(/plain command/)
+  })
+})
+
+describe('relayStops()', () => {
+  it('passes on the first signal, drops its echo, and passes on a later one (the second Ctrl-C)', async () => {
+    // A child in its own group that prints each signal it gets, and stays alive.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => console.log(s)); setInterval(() => {}, 1000); console.log('ready')",
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let heard = ''
+    const ready = new Promise((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (text) => {
+        heard += text
+        if (heard.includes('ready')) resolve()
+      })
+    })
+    const relay = relayStops(() => child, { echoMs: 500 })
+    try {
+      await ready
+      process.kill(process.pid, 'SIGINT') // the terminal's Ctrl-C
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      process.kill(process.pid, 'SIGINT') // pnpm passing the same Ctrl-C on
+      await new Promise((resolve) => setTimeout(resolve, 1_200))
+      process.kill(process.pid, 'SIGTERM') // a stop asked for again, later
+      const deadline = Date.now() + 5_000
+      while (heard.split('\n').filter((line) => /^SIG/.test(line)).length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200)) // room for a third, which must not come
+      expect(heard.split('\n').filter((line) => /^SIG/.test(line))).toEqual(['SIGINT', 'SIGTERM'])
+      expect(relay.stopped()).toBe('SIGINT')
+    } finally {
+      relay.dispose()
+      child.kill('SIGKILL')
+    }
   })
 })
 
