@@ -1,22 +1,10 @@
 import type { Brisk } from '@brisk/core'
+import { offlineChromium } from '@brisk/testing/services'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { z } from 'zod'
 import { openapi, validated } from '../src/index'
 import { expectValidDocument, fakeAuth, newApp } from './_helpers'
-
-// Flags that keep Chromium off the network (closed here): without the background-networking ones it tries
-// to reach Google's services at start.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 let browser: Browser
 let app: Brisk
@@ -41,7 +29,7 @@ beforeAll(async () => {
     return { user: 'ada' }
   })
   origin = (await app.listen({ port: 0, host: '127.0.0.1', signals: false })).url.replace(/\/$/, '')
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })
+  browser = await chromium.launch(offlineChromium())
 }, 60_000)
 
 afterAll(async () => {

@@ -10,6 +10,8 @@
 
 export type { AppProcess, AppProcessExit, AppProcessOptions } from './services/app-process'
 export { startAppProcess } from './services/app-process'
+export type { ChromiumLaunchOptions } from './services/chromium'
+export { offlineChromium } from './services/chromium'
 export { ensureDebianPackage } from './services/debian-package'
 export type { RedisServer } from './services/redis-server'
 export { startRedisServer } from './services/redis-server'

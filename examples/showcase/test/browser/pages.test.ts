@@ -5,23 +5,11 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Brisk } from '@brisk/core'
+import { offlineChromium } from '@brisk/testing/services'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createShowcase } from '../../src/app'
 import { readConfig } from '../../src/config'
-
-// Flags that keep Chromium off the network: without the background-networking ones it calls Google's
-// services at start, which would show up below as requests leaving the app.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 let app: Brisk<any>
 let origin: string
@@ -30,7 +18,7 @@ let browser: Browser
 beforeAll(async () => {
   app = createShowcase(readConfig({ JWT_SECRET: 'a-secret-for-the-browser-test-only-0123456789' }))
   origin = (await app.listen({ port: 0, host: '127.0.0.1', signals: false })).url.replace(/\/$/, '')
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })
+  browser = await chromium.launch(offlineChromium())
 }, 45_000)
 
 afterAll(async () => {
