@@ -61,12 +61,19 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   #began = false
   readonly #tasks = new Set<Promise<unknown>>()
   readonly #queued: Task[] = []
-  readonly #abort = new AbortController()
+  /**
+   * Aborts the background tasks' signal at close. Made on first use, not here: workerd refuses to make an
+   * AbortController in a module's global scope, where a Worker builds its app (`new Brisk()` at top level).
+   */
+  #abort: AbortController | null = null
 
   constructor(options: BriskOptions = {}) {
     const config = resolveConfig(options)
     super('app', config.name, { strictSlashes: config.strictSlashes })
     this.config = config
+    // Runtimes call the handler they were given without the app as `this` (Deno.serve(app.fetch)), or with their
+    // own (Bun's server, a Worker's exported object).
+    this.fetch = this.fetch.bind(this)
     // Readable lines in development mode (a person watches them), JSON lines otherwise (a collector parses them).
     this.log = options.logger ?? consoleLogger(config.logLevel, { pretty: config.dev })
     if (config.accessLog) {
@@ -335,7 +342,9 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   }
 
   /**
-   * Answers a Web-standard `Request`: the same app on Bun, Deno, Workers, or in tests.
+   * Answers a Web-standard `Request`: the same app on Bun, Deno, Workers, or in tests. It is bound to the app,
+   * so it can be handed over as it is: `Bun.serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`,
+   * `export default { fetch: app.fetch }`.
    *
    * @example
    * const res = await app.fetch(new Request('http://localhost/books/1'))
@@ -461,11 +470,16 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     }
   }
 
+  #taskSignal(): AbortSignal {
+    this.#abort ??= new AbortController()
+    return this.#abort.signal
+  }
+
   #run(task: Task): void {
     const running = Promise.resolve()
-      .then(() => task(this.#abort.signal))
+      .then(() => task(this.#taskSignal()))
       .catch((error) => {
-        if (!this.#abort.signal.aborted) this.log.error({ err: error }, 'background task failed')
+        if (!this.#taskSignal().aborted) this.log.error({ err: error }, 'background task failed')
       })
       .finally(() => this.#tasks.delete(running))
     this.#tasks.add(running)
@@ -484,6 +498,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     }
     await this.#emit('beforeStop')
     if (this.server !== null) await this.server.close(this.config.shutdownTimeout)
+    this.#abort ??= new AbortController() // a task added after close() gets an aborted signal
     this.#abort.abort()
     if (this.#tasks.size > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined
