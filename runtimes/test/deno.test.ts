@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cases } from '../src/cases'
+import { mismatches, toRequest } from '../src/check'
+import { type Bundle, bundle } from './_bundle'
+import { denoBinary, type Served, serve } from './_serve'
+
+// Deno: src/serve-deno.ts (`Deno.serve(app.fetch)`) bundled, run by the deno binary with network and env
+// permissions only, every case sent over a real socket.
+let script: Bundle
+let served: Served
+
+beforeAll(async () => {
+  script = await bundle(new URL('../src/serve-deno.ts', import.meta.url).pathname, ['deno'])
+  served = await serve(
+    denoBinary(),
+    ['run', '--no-prompt', '--allow-net=127.0.0.1', '--allow-env', script.file],
+    {
+      DENO_DIR: `${script.dir}/deno`,
+      DENO_NO_UPDATE_CHECK: '1',
+    },
+  )
+})
+
+afterAll(async () => {
+  await served?.stop()
+  await script?.dispose()
+})
+
+describe('deno: Deno.serve(app.fetch)', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const res = await fetch(toRequest(c, served.origin), { redirect: 'manual' })
+    expect(await mismatches(c, res)).toEqual([])
+  })
+})
