@@ -49,6 +49,12 @@ export function isLogLevel(value: unknown): value is LogLevel {
 
 const ignore = (): void => {}
 
+/** Whether stderr is a terminal that wants colours. A runtime without `process` (workerd) has none. */
+function onTerminal(): boolean {
+  const host = (globalThis as { process?: Partial<NodeJS.Process> }).process
+  return host?.stderr?.isTTY === true && !host.env?.NO_COLOR
+}
+
 /**
  * The default logger: JSON lines on stderr, from `level` up, or readable lines with `{ pretty: true }`
  * (what an app in development mode uses). `true` is `'debug'` and `false` is `'warn'`, as the boolean form
@@ -65,7 +71,7 @@ export function consoleLogger(
   if (rank === undefined) throw new TypeError(`consoleLogger(): unknown level ${JSON.stringify(level)}`)
   const format = {
     pretty: options.pretty === true,
-    colours: options.colours ?? (process.stderr.isTTY === true && !process.env.NO_COLOR),
+    colours: options.colours ?? onTerminal(),
   }
   const at =
     (name: Exclude<LogLevel, 'silent'>) =>

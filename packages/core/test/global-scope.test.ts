@@ -103,6 +103,21 @@ describe('global scope (what a Worker module does at its top level)', () => {
     await app!.close()
   })
 
+  it('an app is made and answers where there is no `process` (workerd without nodejs_compat)', async () => {
+    const { Brisk } = await import('../src/index')
+    let app: import('../src/index').Brisk | undefined
+    // Synchronous between the stub and its removal, so nothing of Vitest's runs without `process`.
+    vi.stubGlobal('process', undefined)
+    try {
+      app = new Brisk({ name: 'no-process', logLevel: 'warn' })
+      app.get('/hi', () => 'hi')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(await (await app.fetch(new Request('http://w.test/hi'))).text()).toBe('hi')
+    await app.close()
+  })
+
   it('app.fetch can be handed over on its own, as runtimes take it', async () => {
     const { Brisk } = await import('../src/index')
     const app = new Brisk({ accessLog: false })
