@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { build } from 'esbuild'
 
 export interface Bundle {
@@ -57,6 +57,53 @@ export async function bundle(entry: string, conditions: string[] = []): Promise<
     code: await readFile(file, 'utf8'),
     staticImports: [...staticImports].sort(),
     dynamicImports: [...dynamicImports].sort(),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  }
+}
+
+/** A bundle split at every `import()`: the entry, and the chunks with what each imports. */
+export interface SplitBundle {
+  dir: string
+  /** Every output file, the entry first: its name (relative to `dir`), its code, the node built-ins it imports. */
+  chunks: { name: string; code: string; builtins: string[] }[]
+  dispose(): Promise<void>
+}
+
+/**
+ * Bundles `entry` with code splitting (`splitting: true`, as esbuild does for ES modules): what core loads with
+ * `import()` (the node server, static files, multipart, workers) lands in chunks of its own.
+ *
+ * @example
+ * const { chunks } = await bundleSplit(new URL('../src/worker.ts', import.meta.url).pathname)
+ */
+export async function bundleSplit(entry: string, conditions: string[] = []): Promise<SplitBundle> {
+  const dir = await mkdtemp(join(tmpdir(), 'brisk-runtimes-split-'))
+  const result = await build({
+    entryPoints: { worker: entry },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['source', ...conditions],
+    mainFields: ['module', 'main'],
+    external: [...builtinModules, 'node:*'],
+    outdir: dir,
+    metafile: true,
+    logLevel: 'silent',
+  })
+  const chunks = await Promise.all(
+    Object.entries(result.metafile.outputs).map(async ([path, output]) => ({
+      name: relative(dir, resolve(path)),
+      code: await readFile(resolve(path), 'utf8'),
+      builtins: output.imports.filter((i) => i.external).map((i) => i.path),
+      entry: output.entryPoint !== undefined,
+    })),
+  )
+  chunks.sort((a, b) => Number(b.entry) - Number(a.entry))
+  return {
+    dir,
+    chunks: chunks.map(({ name, code, builtins }) => ({ name, code, builtins })),
     dispose: () => rm(dir, { recursive: true, force: true }),
   }
 }
