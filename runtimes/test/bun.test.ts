@@ -5,13 +5,13 @@ import { type Bundle, bundle } from './_bundle'
 import { bunBinary, type Served, serve } from './_serve'
 
 // Bun: src/serve-bun.ts (`Bun.serve({ fetch: app.fetch })`) bundled, run by the bun binary on a loopback
-// port, every case sent over a real socket.
+// port (`--no-install`: nothing is fetched), every case sent over a real socket.
 let script: Bundle
 let served: Served
 
 beforeAll(async () => {
   script = await bundle(new URL('../src/serve-bun.ts', import.meta.url).pathname, ['bun'])
-  served = await serve(bunBinary(), ['run', script.file])
+  served = await serve(bunBinary(), ['run', '--no-install', script.file])
 })
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { type Bundle, bundle } from './_bundle'
 import { denoBinary, type Served, serve } from './_serve'
 
 // Deno: src/serve-deno.ts (`Deno.serve(app.fetch)`) bundled, run by the deno binary with network and env
-// permissions only, every case sent over a real socket.
+// permissions only and `--no-remote` (nothing is fetched), every case sent over a real socket.
 let script: Bundle
 let served: Served
 
@@ -13,7 +13,7 @@ beforeAll(async () => {
   script = await bundle(new URL('../src/serve-deno.ts', import.meta.url).pathname, ['deno'])
   served = await serve(
     denoBinary(),
-    ['run', '--no-prompt', '--allow-net=127.0.0.1', '--allow-env', script.file],
+    ['run', '--no-prompt', '--no-remote', '--allow-net=127.0.0.1', '--allow-env', script.file],
     {
       DENO_DIR: `${script.dir}/deno`,
       DENO_NO_UPDATE_CHECK: '1',
