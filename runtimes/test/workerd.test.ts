@@ -24,8 +24,11 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await mf?.dispose()
-  await worker?.dispose()
+  try {
+    await mf?.dispose() // throws when workerd failed to start
+  } finally {
+    await worker?.dispose()
+  }
 })
 
 describe('workerd: a bundled Worker module', () => {
