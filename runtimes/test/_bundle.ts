@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
-import { build } from 'esbuild'
+import { type BuildOptions, build } from 'esbuild'
 
 export interface Bundle {
   /** The bundle's folder (removed by `dispose`). */
@@ -22,6 +22,24 @@ export interface Bundle {
 }
 
 /**
+ * What both bundles share: ES modules for a neutral platform, node built-ins left as imports, and @brisk/core
+ * from its source. `metafile` is on because the tests read which built-ins each output imports.
+ */
+function workerOptions(conditions: string[]) {
+  return {
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['source', ...conditions],
+    mainFields: ['module', 'main'],
+    external: [...builtinModules, 'node:*'],
+    metafile: true,
+    logLevel: 'silent',
+  } satisfies BuildOptions
+}
+
+/**
  * Bundles `entry` into a temporary folder.
  *
  * @example
@@ -30,19 +48,7 @@ export interface Bundle {
 export async function bundle(entry: string, conditions: string[] = []): Promise<Bundle> {
   const dir = await mkdtemp(join(tmpdir(), 'brisk-runtimes-'))
   const file = join(dir, 'bundle.js')
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['source', ...conditions],
-    mainFields: ['module', 'main'],
-    external: [...builtinModules, 'node:*'],
-    outfile: file,
-    metafile: true,
-    logLevel: 'silent',
-  })
+  const result = await build({ ...workerOptions(conditions), entryPoints: [entry], outfile: file })
   const staticImports = new Set<string>()
   const dynamicImports = new Set<string>()
   for (const output of Object.values(result.metafile.outputs)) {
@@ -79,18 +85,10 @@ export interface SplitBundle {
 export async function bundleSplit(entry: string, conditions: string[] = []): Promise<SplitBundle> {
   const dir = await mkdtemp(join(tmpdir(), 'brisk-runtimes-split-'))
   const result = await build({
+    ...workerOptions(conditions),
     entryPoints: { worker: entry },
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['source', ...conditions],
-    mainFields: ['module', 'main'],
-    external: [...builtinModules, 'node:*'],
     outdir: dir,
-    metafile: true,
-    logLevel: 'silent',
   })
   const chunks = await Promise.all(
     Object.entries(result.metafile.outputs).map(async ([path, output]) => ({

@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { TestClientError } from '../errors'
+import { freePort } from './free-port'
 import { killWithThisProcess } from './orphan-guard'
 
 /** What {@link startAppProcess} runs, and how it knows the app is ready. */
@@ -85,17 +85,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   } catch {
     return false // no process left in the group
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** One GET on a new connection; resolves with the status, or 0 when there was no answer. */

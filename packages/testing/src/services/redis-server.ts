@@ -3,9 +3,10 @@
  * at will (to test what an app does while Redis is down), and always stopped when the test process exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { TestClientError } from '../errors'
 import { ensureDebianPackage } from './debian-package'
+import { freePort } from './free-port'
 import { killWithThisProcess } from './orphan-guard'
 
 /** A running (or stopped) `redis-server`. */
@@ -23,17 +24,6 @@ export interface RedisServer {
 
 const running = new Set<ChildProcess>()
 let exitHook = false
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Resolves once the server answers PING with PONG, or rejects after `ms`. */
 function pinged(port: number, ms: number): Promise<void> {
