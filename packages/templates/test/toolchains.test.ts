@@ -3,64 +3,31 @@
  * node, tsx, and Vitest with its default config (which cannot: the README says so) and with the plugin the
  * README gives. The compiled app imports the built packages, as a user's would.
  */
-import { execFile } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { cp, readFile, rm } from 'node:fs/promises'
+
+import { cp, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { toolchain } from '../../../scripts/toolchains/harness.mjs'
 
-const run = promisify(execFile)
 const root = fileURLToPath(new URL('..', import.meta.url))
 const fixture = join(root, 'test/fixtures/decorated')
-// Tools of this package first, then the workspace's (tsup, vitest live at the root).
-const bin = (name: string): string => {
-  const found = [join(root, 'node_modules/.bin', name), join(root, '../../node_modules/.bin', name)].find(
-    (p) => existsSync(p),
-  )
-  if (!found) throw new Error(`${name} is not installed: add it to this package's devDependencies`)
-  return found
-}
+const tools = toolchain(root, fixture)
+const { bin, run } = tools
 const expected = { status: 200, type: 'text/html; charset=utf-8', body: '<h1>Settings: mail</h1>\n' }
 
-type Outcome = { stdout: string; stderr: string; code: number }
-const outcome = (p: Promise<{ stdout: string; stderr: string }>): Promise<Outcome> =>
-  p.then(
-    ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
-    (error: Outcome) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
-  )
+// The fixture imports the package and @brisk/core as a user's app does: their built dist.
+beforeAll(() => tools.buildIfStale(), 60_000)
 
-/** Whether `dir`'s dist/index.js is missing or older than a file of its src/ (then it is built again). */
-function stale(dir: string): boolean {
-  const built = join(dir, 'dist/index.js')
-  if (!existsSync(built)) return true
-  const at = statSync(built).mtimeMs
-  return readdirSync(join(dir, 'src'), { recursive: true }).some(
-    (file) => statSync(join(dir, 'src', String(file))).mtimeMs > at,
-  )
+/** Compiles the fixture with `compiler` and runs it with node; the emitted app keeps its decorated class. */
+async function compileAndRun(compiler: string, extra: string[] = []) {
+  const result = await tools.compileAndRun(compiler, { extra, prepare })
+  expect(result.emitted).toContain('class Settings')
+  return result
 }
 
-beforeAll(async () => {
-  // The fixture imports @brisk/templates and @brisk/core as a user's app does: their built dist. Built
-  // only when stale: turbo has built them, and check:package may be packing this dist meanwhile.
-  for (const dir of [root, join(root, 'node_modules/@brisk/core')]) {
-    if (stale(dir)) await run(bin('tsup'), [], { cwd: dir })
-  }
-}, 60_000)
-
-/** Compiles the fixture with `compiler` into a folder inside the package (so its imports resolve), runs it. */
-async function compileAndRun(compiler: string, extra: string[] = []): Promise<Outcome> {
-  const out = join(root, `.out-${compiler.split('/').pop()}-${process.pid}-${extra.join('')}`)
-  try {
-    await run(compiler, ['-p', join(fixture, 'tsconfig.json'), '--outDir', out, ...extra], { cwd: root })
-    expect(await readFile(join(out, 'app.js'), 'utf8')).toContain('class Settings')
-    await cp(join(fixture, 'templates'), join(out, 'templates'), { recursive: true })
-    return await outcome(run('node', [join(out, 'main.js')], { cwd: root }))
-  } finally {
-    await rm(out, { recursive: true, force: true })
-  }
-}
+/** The compiled app reads its templates next to itself, as the source app does. */
+const prepare = (out: string) => cp(join(fixture, 'templates'), join(out, 'templates'), { recursive: true })
 
 describe('@template() compiled by', () => {
   it('tsc 5.9 with target ES2022 run under node', async () => {
@@ -86,23 +53,15 @@ describe('@template() compiled by', () => {
   }, 60_000)
 
   it('tsx, as it is', async () => {
-    const { stdout, code } = await outcome(run(bin('tsx'), [join(fixture, 'main.ts')], { cwd: root }))
+    const { stdout, code } = await tools.tsx()
     expect(code).toBe(0)
     expect(JSON.parse(stdout)).toEqual(expected)
   }, 60_000)
 })
 
 describe('@template() under Vitest', () => {
-  const vitest = (config: string) =>
-    outcome(
-      run(bin('vitest'), ['run', '--config', config], {
-        cwd: fixture,
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      }),
-    ).then(({ stdout, stderr, code }) => ({ output: stdout + stderr, code }))
-
   it('with its default config, fails to parse it (Oxc does not lower it): the README says what to add', async () => {
-    const { output, code } = await vitest('vitest.default.config.mjs')
+    const { output, code } = await tools.vitest('vitest.default.config.mjs')
     expect(code).not.toBe(0)
     expect(output).toContain('SyntaxError')
   }, 60_000)
@@ -111,7 +70,7 @@ describe('@template() under Vitest', () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8')
     const config = await readFile(join(fixture, 'vitest.lowered.config.ts'), 'utf8')
     expect(readme).toContain(`\`\`\`ts\n${config.slice(config.indexOf('\n') + 1)}\`\`\``)
-    const { output, code } = await vitest('vitest.lowered.config.ts')
+    const { output, code } = await tools.vitest('vitest.lowered.config.ts')
     expect(output).toMatch(/Tests\s+\S*1 passed/)
     expect(code).toBe(0)
   }, 60_000)
