@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // Named entries keep the file names that package.json and bin/brisk.js point at: dist/index.js, dist/cli.js.
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
   format: ['esm'],
   target: 'node20',
   dts: true,

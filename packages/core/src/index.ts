@@ -9,15 +9,45 @@
  * await app.listen({ port: 8000 })
  */
 
-export type { Task } from './app'
+export type { Task } from './app/app'
 // The app and its scopes
-export { Brisk } from './app'
-export type { Mountable, NeedsOf } from './blueprint'
-export { Blueprint, BlueprintGroup } from './blueprint'
-export type { TrustProxy } from './client-ip'
-export type { BriskConfig, BriskOptions } from './config'
-export type { CookieOptions } from './cookies'
-export type { HTTPErrorOptions } from './errors'
+export { Brisk } from './app/app'
+export type { Mountable, NeedsOf } from './app/blueprint'
+export { Blueprint, BlueprintGroup } from './app/blueprint'
+export type { BriskConfig, BriskOptions } from './app/config'
+export type { Plugin, PluginDefinition, PluginOptionsArg, PluginScope } from './app/plugin'
+// Plugins
+export { definePlugin } from './app/plugin'
+// Routes
+export type {
+  HandlerSource,
+  RouteAuth,
+  RouteBuilder,
+  RouteInfo,
+  RouteMeta,
+  RouteOptions,
+} from './app/route-info'
+export { HANDLER_SOURCE } from './app/route-info'
+export type { RouteDefinition, ViewRoutes } from './app/route-scope'
+export type { Listener, ListenerEvent, ScopeOptions } from './app/scope'
+export type {
+  CtxOf,
+  Env,
+  ErrorHook,
+  Handler,
+  HandlerResult,
+  HTTPMethod,
+  PathParams,
+  RequestHook,
+  ResponseHook,
+} from './app/types'
+export { VERSION } from './app/version'
+export { HTTPMethodView } from './app/view'
+// Entries
+export type { InjectOptions, InjectResponse } from './entries/inject'
+export type { TrustProxy } from './http/client-ip'
+export type { CookieOptions } from './http/cookies'
+export type { HTTPErrorOptions } from './http/errors'
 // Errors
 export {
   abort,
@@ -36,57 +66,27 @@ export {
   Unauthorized,
   UnprocessableEntity,
   UnsupportedMediaType,
-} from './errors'
-// Entries
-export type { InjectOptions, InjectResponse } from './inject'
-export type { ConsoleLoggerOptions, Logger, LogLevel } from './logger'
-// Logging and types
-export { consoleLogger } from './logger'
-export type { MultipartLimits, UploadedFile } from './multipart'
-export type { Plugin, PluginDefinition, PluginOptionsArg, PluginScope } from './plugin'
-// Plugins
-export { definePlugin } from './plugin'
-export type { RequestHost } from './request'
+} from './http/errors'
+export type { MultipartLimits, UploadedFile } from './http/multipart'
+export type { RequestHost } from './http/request'
 // Request and response
-export { BriskRequest } from './request'
-export type { ResponseBody, ResponseInit } from './response'
-export { BriskResponse, empty, html, json, redirect, text } from './response'
-// Routes
-export type {
-  HandlerSource,
-  RouteAuth,
-  RouteBuilder,
-  RouteInfo,
-  RouteMeta,
-  RouteOptions,
-} from './route-info'
-export { HANDLER_SOURCE } from './route-info'
-export type { RouteDefinition, ViewRoutes } from './route-scope'
-export { RoutePatternError } from './router/path'
-export type { Listener, ListenerEvent, ScopeOptions } from './scope'
-export type { ListenOptions, ServerHandle } from './server'
-export type { StaticOptions } from './static'
-export { file } from './static'
-export type { FileOptions } from './static-files'
-export type { ServerSentEvent, SSEOptions, SSESend, StreamWrite } from './stream'
-export { formatEvent, sse, stream } from './stream'
-export type {
-  CtxOf,
-  Env,
-  ErrorHook,
-  Handler,
-  HandlerResult,
-  HTTPMethod,
-  PathParams,
-  RequestHook,
-  ResponseHook,
-} from './types'
-export { VERSION } from './version'
-export { HTTPMethodView } from './view'
+export { BriskRequest } from './http/request'
+export type { ResponseBody, ResponseInit } from './http/response'
+export { BriskResponse, empty, html, json, redirect, text } from './http/response'
+export type { StaticOptions } from './http/static'
+export { file } from './http/static'
+export type { ServerSentEvent, SSEOptions, SSESend, StreamWrite } from './http/stream'
+export { formatEvent, sse, stream } from './http/stream'
 // WebSockets
 export type {
   BriskWebSocket,
   WebSocketHandler,
   WebSocketMessage,
   WebSocketOptions,
-} from './websocket'
+} from './http/websocket'
+export type { ConsoleLoggerOptions, Logger, LogLevel } from './log/logger'
+// Logging and types
+export { consoleLogger } from './log/logger'
+export type { ListenOptions, ServerHandle } from './node/server'
+export type { FileOptions } from './node/static-files'
+export { RoutePatternError } from './router/path'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Brisk, consoleLogger, NotFound } from '../src/index'
-import { prettyLine } from '../src/pretty-log'
+import { prettyLine } from '../src/log/pretty-log'
 
 const ESC = '\u001b['
 let written: string[] = []

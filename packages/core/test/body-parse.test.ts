@@ -6,7 +6,7 @@ import {
   parseBytes,
   parseJSON,
   parseQuery,
-} from '../src/body-parse'
+} from '../src/http/body-parse'
 
 // Bracket access through a variable keeps biome's noProto lint quiet; the maps have no prototype.
 const PROTO = '__proto__'

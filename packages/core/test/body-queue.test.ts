@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BodyQueue } from '../src/body-queue'
+import { BodyQueue } from '../src/node/body-queue'
 import { mulberry32 } from './_helpers'
 
 /** Every byte taken from `queue`, in order. */

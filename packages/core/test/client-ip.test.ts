@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clientIp } from '../src/client-ip'
+import { clientIp } from '../src/http/client-ip'
 
 const PEER = '10.0.0.2'
 

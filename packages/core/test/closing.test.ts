@@ -8,7 +8,7 @@ import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Brisk, type BriskOptions, Unauthorized } from '../src/index'
-import { LINGER } from '../src/lingering-close'
+import { LINGER } from '../src/node/lingering-close'
 import { silent } from './_helpers'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resolveConfig } from '../src/config'
+import { resolveConfig } from '../src/app/config'
 import { Brisk } from '../src/index'
 import { forEachEntry, once } from './_matrix'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCookies, serializeCookie } from '../src/cookies'
+import { parseCookies, serializeCookie } from '../src/http/cookies'
 
 // Bracket access through a variable keeps biome's noProto lint quiet; the maps have no prototype.
 const PROTO = '__proto__'

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { escapeHTML, type ProblemDetails, renderProblem, statusTitle } from '../src/error-page'
+import { escapeHTML, type ProblemDetails, renderProblem, statusTitle } from '../src/http/error-page'
 
 const notFound: ProblemDetails = { title: 'Not Found', status: 404, detail: 'No route for /x' }
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'

@@ -22,8 +22,8 @@
  */
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ChunkedDecoder, Framing, HeadError, MAX_HEADER_FIELDS, parseHead } from '../src/http1-parse'
 import { Brisk } from '../src/index'
+import { ChunkedDecoder, Framing, HeadError, MAX_HEADER_FIELDS, parseHead } from '../src/node/http1-parse'
 import { mulberry32, silent } from './_helpers'
 
 const SEED = Number(process.env.HTTP1_FUZZ_SEED ?? 1)

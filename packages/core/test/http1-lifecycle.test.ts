@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Brisk, type BriskOptions } from '../src/index'
-import { LINGER } from '../src/lingering-close'
+import { LINGER } from '../src/node/lingering-close'
 import { silent } from './_helpers'
 import { closeRawClients, Raw, sleep } from './_raw-client'
 

@@ -5,7 +5,7 @@
  * cases against node:http over real sockets.
  */
 import { describe, expect, it } from 'vitest'
-import { ChunkedDecoder, Framing, HeadError, MAX_HEADER_FIELDS, parseHead } from '../src/http1-parse'
+import { ChunkedDecoder, Framing, HeadError, MAX_HEADER_FIELDS, parseHead } from '../src/node/http1-parse'
 
 /** A request head (without the blank line that ends it): a request line and header lines. */
 function head(requestLine: string, ...fields: string[]): string {

@@ -3,7 +3,7 @@
  * count, once the app is serving; and the default logger's level, which decides whether that line is seen.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { resolveConfig } from '../src/config'
+import { resolveConfig } from '../src/app/config'
 import { Brisk, consoleLogger, type Logger } from '../src/index'
 
 /** A logger that keeps every call, level by level. */

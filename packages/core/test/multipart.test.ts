@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
+import { resolveMultipartLimits, uploadLimitOf } from '../src/http/multipart'
 import { Brisk } from '../src/index'
-import { resolveMultipartLimits, uploadLimitOf } from '../src/multipart'
 import { forEachEntry, once } from './_matrix'
 
 /** A multipart body as a browser would send it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { preferredType } from '../src/negotiate'
+import { preferredType } from '../src/http/negotiate'
 
 const JSON_HTML = ['application/json', 'text/html'] as const
 

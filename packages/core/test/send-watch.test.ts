@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { SendWatch } from '../src/lingering-close'
+import { SendWatch } from '../src/node/lingering-close'
 
 /** A socket as SendWatch sees it: bytes given to write() in all, and bytes still buffered. */
 function socket(bytesWritten: number, writableLength: number): Duplex {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Brisk, file } from '../src/index'
-import { contentDisposition } from '../src/static-files'
+import { contentDisposition } from '../src/node/static-files'
 import { getFresh as raw } from './_helpers'
 import { forEachEntry, type Got, makeClient } from './_matrix'
 

@@ -6,7 +6,7 @@ import {
   originTarget,
   pathProblem,
   patternSegment,
-} from '../src/url-path'
+} from '../src/http/url-path'
 
 describe('normalizePath()', () => {
   it('returns the very same string for a path that needs no change', () => {

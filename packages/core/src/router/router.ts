@@ -3,7 +3,7 @@
  * the segment tree, plus a direct map for fully static paths.
  */
 
-import { TOKEN } from '../token'
+import { TOKEN } from '../http/token'
 import { formatPath, parsePath, type Segment } from './path'
 import { RadixTree } from './tree'
 

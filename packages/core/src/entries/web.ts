@@ -1,0 +1,125 @@
+/**
+ * The Web-standard entry behind `app.fetch`: a `Request` in, a `Response` out, on any runtime.
+ */
+
+import type { Brisk } from '../app/app'
+import { PayloadTooLarge } from '../http/errors'
+import type { BriskRequest } from '../http/request'
+import type { BriskResponse } from '../http/response'
+import { responseFor } from '../plan/chain'
+import type { Fallback } from '../plan/route-plan'
+import { type BodyLimits, concatChunks, type Entry } from './adapter'
+
+async function readBody(request: Request, { bodyLimit: limit }: BodyLimits): Promise<Uint8Array> {
+  const length = request.headers.get('content-length')
+  if (length !== null && Number(length) > limit) throw new PayloadTooLarge(limit)
+  // With a declared length under the limit, the runtime's own reader is far cheaper than a chunk loop here
+  // (a reader loop over undici's stream costs several times more per request); the length is checked again.
+  // `request.body` is not touched first: on some servers (@hono/node-server) that alone builds a Web stream.
+  if (length !== null) {
+    const bytes = new Uint8Array(await request.arrayBuffer())
+    if (bytes.byteLength > limit) throw new PayloadTooLarge(limit)
+    return bytes
+  }
+  if (request.body === null) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of iterate(request.body)) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    chunks.push(chunk)
+  }
+  return concatChunks(chunks, total)
+}
+
+async function* bodyStream(request: Request, { bodyLimit: limit }: BodyLimits): AsyncIterable<Uint8Array> {
+  if (request.body === null) return
+  let total = 0
+  for await (const chunk of iterate(request.body)) {
+    total += chunk.byteLength
+    if (total > limit) throw new PayloadTooLarge(limit)
+    yield chunk
+  }
+}
+
+async function* iterate(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+}
+
+const NO_BODY = new Set([101, 204, 205, 304])
+
+/**
+ * A {@link BriskResponse} as a Web `Response` (no body for HEAD, 204, 304).
+ *
+ * @example
+ * const response = toWebResponse(json({ ok: true }), 'GET')
+ */
+function toWebResponse(r: BriskResponse, method: string): Response {
+  const body = method === 'HEAD' || NO_BODY.has(r.status) ? null : r.body
+  return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(r.headers) })
+}
+
+/**
+ * The headers as a `HeadersInit`: the record itself when every value is a string (servers such as
+ * `@hono/node-server` write a plain record without building a `Headers`), else name/value pairs, so that each
+ * `set-cookie` stays a field of its own.
+ */
+function headersInit(headers: Record<string, string | string[]>): HeadersInit {
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') {
+      const pairs: [string, string][] = []
+      for (const key in headers) {
+        const value = headers[key]!
+        if (typeof value === 'string') pairs.push([key, value])
+        else for (const item of value) pairs.push([key, item])
+      }
+      return pairs
+    }
+  }
+  return headers as Record<string, string>
+}
+
+function respond(
+  request: Request,
+  req: BriskRequest<any, any>,
+  result: unknown,
+  fallback: Fallback,
+): Response {
+  if (result instanceof Response && request.method !== 'HEAD') return result
+  return toWebResponse(responseFor(result, req, fallback), req.method)
+}
+
+const webEntry: Entry<Request, Response> = {
+  readBody,
+  bodyStream,
+  remoteAddress: () => undefined,
+  protocol: (request) => (request.url.startsWith('https:') ? 'https' : 'http'),
+  respond,
+}
+
+/**
+ * Runs a Web `Request` through a started app.
+ *
+ * @example
+ * const response = await fetchRequest(app, new Request('http://localhost/'))
+ */
+export function fetchRequest(app: Brisk<any>, request: Request): Response | Promise<Response> {
+  const url = request.url
+  // The request target is what follows the authority: skip "scheme://host".
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  const target = start === -1 ? '/' : url.slice(start)
+  const headers: Record<string, string> = {}
+  for (const [name, value] of request.headers) headers[name] = value
+  if (headers.host === undefined)
+    headers.host = url.slice(url.indexOf('//') + 2, start === -1 ? undefined : start)
+  return app.handle(webEntry, request, request.method, target, headers)
+}
