@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util'
 import { checkServer } from './lib/check.mjs'
 import { clockTicksPerSecond, cpuTicks, rssKiB } from './lib/proc.mjs'
 import { renderMarkdown, writeResults } from './lib/report.mjs'
+import { RUNTIMES, runtimeVersion } from './lib/runtimes.mjs'
 import { loadScenarios, matchesRoute } from './lib/scenarios.mjs'
 import { loadServers, startServer } from './lib/servers.mjs'
 import { runWrk, WRK_TIMEOUT_S } from './lib/wrk.mjs'
@@ -34,7 +35,8 @@ const USAGE = `Usage: node run.mjs [options]
   --warmup-requests N the warm-up is repeated until the server has answered at least N requests (default 5000)
   --connections C     wrk connections (default 100)
   --pipeline N        requests pipelined per connection (default 1: none)
-  --only a,b          servers to run (file names in servers/: node-http, brisk, brisk-fetch, fastify, …)
+  --only a,b          servers to run (file names in servers/: node-http, brisk, brisk-fetch, fastify, …,
+                      brisk-bun, hono-bun, elysia-bun, brisk-deno, hono-deno on Bun and Deno)
   --routes x,y        scenarios to run, by path (/json), label path (/users/:id) or name (json)
   --smoke             short run (1 round, 1 s, no warm-up); exit code 0 only if every answer was right
                       and no request failed under load
@@ -290,6 +292,10 @@ async function main() {
   const meta = {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     node: process.version,
+    // The other runtimes the servers of this run use (Bun, Deno), with the versions of their npm packages.
+    runtimes: [...new Set(servers.map((sv) => sv.runtime))]
+      .filter((r) => r !== 'node')
+      .map((r) => `${RUNTIMES[r]} ${runtimeVersion(r)}`),
     platform: `Linux ${release()}`,
     cpu: cpus()[0]?.model?.trim() ?? 'unknown',
     cores: parallel,

@@ -56,6 +56,10 @@ export function renderMarkdown(results) {
   out.push(
     `- Node ${meta.node} on ${meta.platform}; CPU: ${meta.cpu} (${meta.cores} cores); CLK_TCK ${meta.clockTicks}`,
   )
+  if (meta.runtimes?.length > 0)
+    out.push(
+      `- Also on ${meta.runtimes.join(', ')} (the binaries of their npm packages; the servers named "(Bun)" / "(Deno)")`,
+    )
   out.push(
     `- Server pinned to CPU ${s.serverCpu}, wrk (1 thread, ${s.connections} connections, ${
       s.pipeline > 1 ? `pipelining ${s.pipeline}` : 'no pipelining'

@@ -1,8 +1,9 @@
 /**
  * The servers under test: every `servers/*.mjs` file not starting with `_`. Each exports
- * `framework = { name, package }` and `scenarios` (the names of the scenarios it implements), and listens on
- * `PORT` and prints `ready` when it is run as a program. This module finds them, starts one as a child process
- * (pinned to a core), and measures its cold start and idle memory on the way.
+ * `framework = { name, package }` and `scenarios` (the names of the scenarios it implements), optionally
+ * `runtime` (`'node'`, the default, `'bun'` or `'deno'`), and listens on `PORT` and prints `ready` when it is
+ * run as a program. This module finds them, starts one as a child process on its runtime (pinned to a core),
+ * and measures its cold start and idle memory on the way.
  */
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -11,12 +12,27 @@ import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { rssKiB } from './proc.mjs'
+import { RUNTIMES, runtimeCommand } from './runtimes.mjs'
 
 const DIR = fileURLToPath(new URL('../servers/', import.meta.url))
 const BENCH = fileURLToPath(new URL('..', import.meta.url))
 
 /** The table's column order; servers not named here follow in name order. */
-const ORDER = ['node-http', 'brisk', 'brisk-node', 'brisk-fetch', 'fastify', 'hono', 'express', 'koa']
+const ORDER = [
+  'node-http',
+  'brisk',
+  'brisk-node',
+  'brisk-fetch',
+  'fastify',
+  'hono',
+  'express',
+  'koa',
+  'brisk-bun',
+  'hono-bun',
+  'elysia-bun',
+  'brisk-deno',
+  'hono-deno',
+]
 
 /** Loads what each server declares (importing a server file does not start it). */
 export async function loadServers(dir = DIR) {
@@ -33,6 +49,12 @@ export async function loadServers(dir = DIR) {
     if (!Array.isArray(mod.scenarios) || typeof mod.framework?.name !== 'string') {
       throw new Error(`servers/${file} must export framework = { name, package } and scenarios = [names]`)
     }
+    const runtime = mod.runtime ?? 'node'
+    if (!Object.hasOwn(RUNTIMES, runtime)) {
+      throw new Error(
+        `servers/${file} exports runtime "${runtime}": it must be one of ${Object.keys(RUNTIMES).join(', ')}`,
+      )
+    }
     const pkg = mod.framework.package
     list.push({
       name,
@@ -41,6 +63,7 @@ export async function loadServers(dir = DIR) {
       package: pkg,
       version: versionOf(pkg),
       scenarios: mod.scenarios,
+      runtime,
     })
   }
   const rank = (s) => (ORDER.includes(s.name) ? ORDER.indexOf(s.name) : ORDER.length)
@@ -98,16 +121,21 @@ function probe(port, scenario) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Starts `server` on a free port, pinned to `cpu` with taskset (which execs node, so the child's pid is the
- * server's), waits for `ready`, reads the idle RSS, then sends `first` (a scenario) until it succeeds.
+ * Starts `server` on a free port with its runtime's binary (node, bun or deno), pinned to `cpu` with taskset
+ * (which execs that binary, so the child's pid is the server's), waits for `ready`, reads the idle RSS, then
+ * sends `first` (a scenario) until it succeeds.
  * Resolves with a handle: `{ pid, url, readyMs, coldStartMs, idleRssKiB, stop(), exited, log() }`.
+ *
+ * @example
+ * const handle = await startServer(server, { cpu: 0, first: scenarios[0] })
+ * await handle.stop()
  */
 export async function startServer(server, { cpu, first, timeoutMs = 20_000 } = {}) {
   const port = await freePort()
-  const node = [process.execPath, server.file]
+  const run = runtimeCommand(server.runtime ?? 'node', server.file)
   const [command, args] =
-    cpu === undefined ? [node[0], node.slice(1)] : ['taskset', ['-c', String(cpu), ...node]]
-  const env = { ...process.env, PORT: String(port), NODE_ENV: 'production' }
+    cpu === undefined ? [run.command, run.args] : ['taskset', ['-c', String(cpu), run.command, ...run.args]]
+  const env = { ...process.env, ...run.env, PORT: String(port), NODE_ENV: 'production' }
   const t0 = performance.now()
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''

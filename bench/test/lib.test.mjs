@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { parseRssKiB, parseStatTicks } from '../lib/proc.mjs'
 import { END, renderMarkdown, START, writeResults } from '../lib/report.mjs'
+import { runtimeBinary, runtimeCommand, runtimeVersion } from '../lib/runtimes.mjs'
 import { loadScenarios, matchesRoute } from '../lib/scenarios.mjs'
 import { median, summarize } from '../lib/stats.mjs'
 import { parseWrk, wrkArgs } from '../lib/wrk.mjs'
@@ -157,4 +158,22 @@ test('renderMarkdown gives ratios to Fastify and node:http', () => {
     failures: [],
   })
   assert.match(md, /\| brisk \| 15\.0 \| 15\.0 \| 0\.75× \| 1\.50× \| 1,000 \| 1,000 \| 1\.00 \|/)
+})
+
+test('bun and deno run with flags that forbid any download, as the binary itself', () => {
+  const bun = runtimeCommand('bun', '/x/servers/brisk-bun.mjs')
+  assert.equal(bun.command, runtimeBinary('bun'))
+  assert.deepEqual(bun.args, ['run', '--no-install', '/x/servers/brisk-bun.mjs'])
+  const deno = runtimeCommand('deno', '/x/servers/brisk-deno.mjs')
+  assert.equal(deno.command, runtimeBinary('deno'))
+  assert.ok(deno.args.includes('--no-remote') && deno.args.includes('--node-modules-dir=manual'))
+  assert.equal(deno.args.at(-1), '/x/servers/brisk-deno.mjs')
+  assert.deepEqual(runtimeCommand('node', '/x/servers/brisk.mjs'), {
+    command: process.execPath,
+    args: ['/x/servers/brisk.mjs'],
+    env: {},
+  })
+  assert.throws(() => runtimeCommand('workerd', '/x/s.mjs'), /unknown runtime "workerd"/)
+  assert.match(runtimeVersion('bun'), /^1\./)
+  assert.match(runtimeVersion('deno'), /^2\./)
 })
