@@ -2,7 +2,9 @@
  * Builds a Nunjucks environment from settings: the loader, filters (plain and async), tests, globals,
  * extensions, and the `await` filter for promises that templates produce themselves.
  */
+import { BriskError } from '@brisk/core'
 import nunjucks, { type ILoader } from 'nunjucks'
+import { fromNunjucks } from './errors'
 import { FolderLoader } from './loader'
 import type { Settings, TemplateFilter } from './options'
 
@@ -22,7 +24,7 @@ type Callback = (error: unknown, value?: unknown) => void
  */
 export function buildEnvironment(settings: Settings, dev: boolean): BuiltEnvironment {
   const cache = settings.cache ?? !dev
-  const loader = new FolderLoader(settings.folders, !cache)
+  const loader = new FolderLoader(settings.folders, !cache, settings.sources)
   // The typings say a loader's getSource never returns null; Nunjucks reads null as "not in this loader".
   const env = new nunjucks.Environment(loader as unknown as ILoader, {
     autoescape: settings.autoescape ?? true,
@@ -47,6 +49,40 @@ export function buildEnvironment(settings: Settings, dev: boolean): BuiltEnviron
   for (const [name, extension] of Object.entries(settings.extensions)) env.addExtension(name, extension)
   for (const configure of settings.configure) configure(env)
   return { env, loader }
+}
+
+/**
+ * Compiles every template held in memory, at start-up, into the environment's cache. A syntax error stops the
+ * start rather than failing a request later. And Nunjucks compiles a template into a function with
+ * `new Function`, which Cloudflare Workers allow only while the module loads: compiled then, the templates
+ * render at request time with no code generation at all; compiled later, the start fails with a message
+ * that says what to do.
+ *
+ * @example
+ * compileSources(buildEnvironment(settings, false), 'app "shop"')
+ */
+export function compileSources({ env, loader }: BuiltEnvironment, where: string): void {
+  for (const name of loader.sources.keys()) {
+    try {
+      env.getTemplate(name, true)
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause ?? error
+      if (cause instanceof EvalError) {
+        throw new BriskError(
+          'BRISK_ERR_TEMPLATE_CODEGEN',
+          `@brisk/templates on ${where}: this runtime refuses to compile template "${name}" now (${cause.message}). ` +
+            'Nunjucks compiles templates with new Function, which Cloudflare Workers allow only while the module ' +
+            'loads: start the app there, with `await app.ready()` at the top level of the Worker module',
+          { cause: error },
+        )
+      }
+      throw new BriskError(
+        'BRISK_ERR_TEMPLATE_SOURCE',
+        `@brisk/templates on ${where}: ${fromNunjucks(error, name, loader).message}`,
+        { cause: error },
+      )
+    }
+  }
 }
 
 /**

@@ -53,8 +53,14 @@ export type TemplateFolder = string | URL
  * app.use(templates, { folders: [new URL('./templates', import.meta.url)], filters: { shout: (s: string) => s.toUpperCase() } })
  */
 export interface TemplatesOptions {
-  /** Where templates are looked up, in order. @default `'templates'` on the app, none on a blueprint (the app's are searched after the blueprint's own in any case) */
+  /** Where templates are looked up, in order. @default `'templates'` on the app when it gives no `sources`, none on a blueprint (the app's are searched after the blueprint's own in any case) */
   folders?: TemplateFolder | readonly TemplateFolder[]
+  /**
+   * Templates held in memory, by name (`{ 'layout.html': '<!doctype html>…' }`), searched before the folders.
+   * For runtimes without files on disk (Cloudflare Workers) or a bundle that carries its templates. They
+   * are compiled once, at start-up: a syntax error stops the start.
+   */
+  sources?: Readonly<Record<string, string>>
   /** Escape every `{{ value }}` for HTML; `{{ value | safe }}` opts out. @default true */
   autoescape?: boolean
   /** Filters by name; plain or `async` functions. */
@@ -91,6 +97,7 @@ export interface TemplatesOptions {
 /** Options after checking: absolute folders and lists that merge. */
 export interface Settings {
   readonly folders: readonly string[]
+  readonly sources: ReadonlyMap<string, string>
   readonly autoescape: boolean | undefined
   readonly filters: Readonly<Record<string, TemplateFilter>>
   readonly globals: Readonly<Record<string, unknown>>
@@ -119,7 +126,11 @@ export function resolveSettings(
 ): Settings {
   const o = options ?? {}
   if (typeof o !== 'object') throw new TypeError(`@brisk/templates on ${where}: options must be an object`)
-  const given = o.folders === undefined ? defaultFolders : Array.isArray(o.folders) ? o.folders : [o.folders]
+  const sources = checkSources(o.sources, where)
+  // With templates in memory and no folders named, the default folder is not looked for: a runtime without
+  // files on disk has none.
+  const fallback = o.sources === undefined ? defaultFolders : []
+  const given = o.folders === undefined ? fallback : Array.isArray(o.folders) ? o.folders : [o.folders]
   const folders = (given as readonly TemplateFolder[]).map((folder) => checkFolder(folder, where))
   for (const [kind, map] of [
     ['filters', o.filters],
@@ -140,6 +151,7 @@ export function resolveSettings(
   }
   return {
     folders,
+    sources,
     autoescape: o.autoescape,
     filters: { ...o.filters },
     globals: { ...o.globals },
@@ -165,6 +177,7 @@ export function layer(outer: Settings | undefined, inner: Settings): Settings {
   if (outer === undefined) return inner
   return {
     folders: [...inner.folders, ...outer.folders.filter((f) => !inner.folders.includes(f))],
+    sources: new Map([...outer.sources, ...inner.sources]),
     autoescape: inner.autoescape ?? outer.autoescape,
     filters: { ...outer.filters, ...inner.filters },
     globals: { ...outer.globals, ...inner.globals },
@@ -196,8 +209,28 @@ function checkFolder(folder: TemplateFolder, where: string): string {
   if (!isFolder) {
     throw new BriskError(
       'BRISK_ERR_TEMPLATE_FOLDER',
-      `@brisk/templates on ${where}: the template folder ${path} does not exist or is not a folder`,
+      `@brisk/templates on ${where}: the template folder ${path} does not exist or is not a folder` +
+        ' (where the runtime has no files on disk, as on Cloudflare Workers, give the templates as `sources`)',
     )
   }
   return path
+}
+
+function checkSources(sources: unknown, where: string): Map<string, string> {
+  const checked = new Map<string, string>()
+  if (sources === undefined) return checked
+  if (typeof sources !== 'object' || sources === null || Array.isArray(sources)) {
+    throw new TypeError(
+      `@brisk/templates on ${where}: sources must be an object of template names and their text`,
+    )
+  }
+  for (const [name, text] of Object.entries(sources)) {
+    if (typeof text !== 'string') {
+      throw new TypeError(
+        `@brisk/templates on ${where}: sources["${name}"] must be the template's text, got ${typeof text}`,
+      )
+    }
+    checked.set(name, text)
+  }
+  return checked
 }

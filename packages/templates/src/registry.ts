@@ -9,7 +9,7 @@
  * unique within an app): two lookups in small maps, no per-route state to keep.
  */
 import type { Brisk, BriskRequest } from '@brisk/core'
-import { type BuiltEnvironment, buildEnvironment } from './environment'
+import { type BuiltEnvironment, buildEnvironment, compileSources } from './environment'
 import { notRegistered } from './errors'
 import { layer, type Settings } from './options'
 
@@ -45,7 +45,7 @@ function registryOf(app: Brisk<any>): Registry {
  */
 export function registerApp(app: Brisk<any>, settings: Settings): void {
   const registry = registryOf(app)
-  registry.root = renderer(registry, settings)
+  registry.root = renderer(registry, settings, `app "${app.name}"`)
 }
 
 /**
@@ -56,7 +56,10 @@ export function registerApp(app: Brisk<any>, settings: Settings): void {
  */
 export function registerBlueprint(app: Brisk<any>, blueprint: string, settings: Settings): void {
   const registry = registryOf(app)
-  registry.blueprints.set(blueprint, renderer(registry, layer(registry.root?.settings, settings)))
+  registry.blueprints.set(
+    blueprint,
+    renderer(registry, layer(registry.root?.settings, settings), `blueprint "${blueprint}"`),
+  )
 }
 
 /**
@@ -74,9 +77,11 @@ export function rendererFor(req: BriskRequest<any, any>): Renderer {
   return found
 }
 
-function renderer(registry: Registry, settings: Settings): Renderer {
+function renderer(registry: Registry, settings: Settings, where: string): Renderer {
   const app = registry.app
-  return { ...buildEnvironment(settings, app.config.dev), settings, urlFor: urlForOf(app) }
+  const built = buildEnvironment(settings, app.config.dev)
+  compileSources(built, where)
+  return { ...built, settings, urlFor: urlForOf(app) }
 }
 
 /**
