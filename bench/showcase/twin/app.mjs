@@ -46,7 +46,15 @@ export async function createTwin(config) {
     // JSON bodies are checked as they are (`"2001"` is not an integer) and every bad field is named.
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false } },
     clientErrorHandler,
+    // A stop finishes what was received (the contract; Fastify would answer 503 to requests it routes after
+    // close() began, even ones that arrived before the signal).
+    return503OnClosing: false,
+    // The showcase's (core's) timeouts: 30 s for a whole request, 5 s of keep-alive idleness (Fastify's own
+    // default is 72 s); its 10 s for the headers is set on the server below (node's default is 60 s).
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
   })
+  app.server.headersTimeout = 10_000
   // Only JSON bodies: anything else is a 415 (Fastify would otherwise read text/plain as a string).
   app.removeContentTypeParser('text/plain')
   installNotFound(app)

@@ -151,6 +151,7 @@ export async function booksApi(api, { store, corsOrigins, authenticate }) {
           201: { description: 'The new book; `Location` is its URL', ...Book },
           401: problem('No valid bearer token'),
           403: problem('The token lacks scope books:write'),
+          422: problem('The request breaks its schema; `errors` names each bad field'),
         },
       },
     },

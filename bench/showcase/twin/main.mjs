@@ -35,12 +35,20 @@ async function runServer() {
   const stop = async () => {
     if (stopping) return
     stopping = true
+    // Fastify closes the idle keep-alive connections when close() starts; one busy then would stay open
+    // until its keep-alive timeout (72 s) once its answer is sent, so idle ones are closed again until exit.
+    setInterval(() => app.server.closeIdleConnections(), 100).unref()
+    // As the showcase's shutdown timeout: after 10 s, whatever is still open is cut.
+    setTimeout(() => {
+      app.server.closeAllConnections()
+      process.exit(0)
+    }, 10_000).unref()
     await app.close()
     process.exit(0)
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
-  // A worker is told to stop by its primary (cluster's disconnect), not by a signal of its own.
+  // A worker whose primary is gone (killed without passing the stop on) stops too.
   if (cluster.isWorker) process.on('disconnect', stop)
   const url = await app.listen({ port: config.port, host: config.host })
   if (cluster.isPrimary) {
@@ -65,7 +73,8 @@ async function runPrimary(count) {
     stopping = true
     const workers = Object.values(cluster.workers)
     if (workers.length === 0) process.exit(0)
-    for (const worker of workers) worker.disconnect()
+    // A signal, not cluster's disconnect(): each worker closes its server itself and exits 0.
+    for (const worker of workers) worker.process.kill('SIGTERM')
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
