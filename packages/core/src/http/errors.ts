@@ -77,6 +77,25 @@ export class HTTPError extends Error {
 }
 
 /**
+ * @internal Builds an error without capturing a stack trace. For the errors the core raises at the rate clients
+ * send requests (a path no route matches, a method a path does not allow): their stack is always the same
+ * frames of the router, useless to read, and capturing it costs several microseconds, more than the rest of
+ * such a request. The message, status and code are unchanged; `stack` holds the first line only.
+ *
+ * @example
+ * throw unstacked(() => new NotFound(`No route for ${req.method} ${req.path}`))
+ */
+export function unstacked<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
+/**
  * Whether a value can be a problem `type`: a URI reference, loosely (printable characters, no whitespace, as RFC
  * 3986 allows none; non-ASCII for IRIs).
  *

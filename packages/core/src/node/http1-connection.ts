@@ -3,7 +3,8 @@
  * the exchange (request and response) it is serving.
  *
  * Requests on a connection are served one at a time, in order: while a response is pending, bytes of the next
- * pipelined request wait in the buffer, and past {@link PIPELINE_LIMIT} the socket stops reading. A request
+ * pipelined request wait in the buffer, and past {@link PIPELINE_LIMIT} the socket stops reading. Answers to
+ * pipelined requests that are ready in the same tick leave in one write ({@link Connection.batch}). A request
  * body that the handler does not read in full costs the connection: the response says `connection: close`,
  * so no unread byte is ever taken for the start of the next request. A connection that ends does so with a
  * lingering close (`lingering-close.ts`): nothing the client sends after that can hold it open.
@@ -70,6 +71,8 @@ export class Connection {
   #closed = false
   /** The client has sent its FIN: answer what it sent, then close. */
   #peerEnded = false
+  /** The socket is corked by {@link batch} until the end of this tick. */
+  #batching = false
 
   constructor(host: ConnectionHost, socket: Socket) {
     this.host = host
@@ -95,6 +98,26 @@ export class Connection {
       this.#paused = false
       this.socket.resume()
     }
+  }
+
+  /**
+   * @internal Called before a response is written while more pipelined requests wait in the buffer: the
+   * socket is corked until the end of this tick, so the answers to requests that are ready together (sync
+   * handlers, or async ones that settle in the same round of microtasks) leave in one write (one `writev`)
+   * instead of one each. Order is kept: they are queued in the socket in the order they were written.
+   */
+  batch(): void {
+    if (this.#batching || this.#closed) return
+    this.#batching = true
+    this.socket.cork()
+    process.nextTick(flushBatch, this)
+  }
+
+  /** @internal Sends what {@link batch} holds, now; before anything that may destroy the socket, too. */
+  flush(): void {
+    if (!this.#batching) return
+    this.#batching = false
+    this.socket.uncork()
   }
 
   /** Whether nothing is in progress: no request arriving, none being served. */
@@ -148,6 +171,7 @@ export class Connection {
   /** Cuts the connection at once. */
   #destroy(): void {
     this.#closed = true
+    this.flush() // answers already complete go out first
     this.socket.destroy()
   }
 
@@ -284,6 +308,7 @@ export class Connection {
       this.socket.off('close', this.#onClose)
       this.socket.off('end', this.#onEnd)
       this.host.forget(this)
+      this.flush() // the answers before the upgrade leave before its handshake
       const left = this.buffer ?? EMPTY
       this.buffer = null
       this.host.upgrade(head, this.socket, left)
@@ -368,6 +393,10 @@ export class Connection {
   closeIfIdle(): void {
     if (this.idle) this.#close()
   }
+}
+
+function flushBatch(connection: Connection): void {
+  connection.flush()
 }
 
 function onSocketError(this: Socket): void {

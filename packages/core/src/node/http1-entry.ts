@@ -47,6 +47,8 @@ function send(
   const socket = exchange.socket
   exchange.headSent = true
   if (!socket.destroyed) {
+    // More pipelined requests wait: hold this answer so that it leaves with theirs, in one write.
+    if (exchange.connection.buffer !== null) exchange.connection.batch()
     if (body === null) socket.write(head, 'latin1')
     else if (size > SLICE) {
       socket.write(head, 'latin1')
@@ -191,6 +193,8 @@ async function pipeStream(
   } else {
     // A stream that failed, ran short of or past its declared length, or lost its client: the only honest
     // signal left is to cut the connection, so the client cannot take the response for a complete one.
+    // Complete answers to earlier pipelined requests, still held in a batch, leave first.
+    exchange.connection.flush()
     socket.destroy()
   }
 }

@@ -10,7 +10,7 @@ import type { RouteBuilder, RouteInfo, RouteOptions } from '../app/route-info'
 import { kScope, type RouteDef, type Scope, type ScopeState } from '../app/scope'
 import type { Handler, RequestHook, ResponseHook } from '../app/types'
 import { parseBytes } from '../http/body-parse'
-import { BadRequest, BriskError, HTTPError, MethodNotAllowed, NotFound } from '../http/errors'
+import { BadRequest, BriskError, HTTPError, MethodNotAllowed, NotFound, unstacked } from '../http/errors'
 import { type ResolvedMultipartLimits, resolveMultipartLimits } from '../http/multipart'
 import { type BriskRequest, headerValue } from '../http/request'
 import { empty } from '../http/response'
@@ -288,21 +288,27 @@ function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
 }
 
 function malformedPath(req: BriskRequest<any, any>): never {
-  throw new BadRequest(pathProblem(req.path))
+  throw unstacked(() => new BadRequest(pathProblem(req.path)))
 }
 
 function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
   return (req: BriskRequest<any, any>) => {
     const known = router.allowed(req.path, headerValue(req.headers.host))
+    // Misses come at the rate clients send them, and their stack is always the router's: none is captured.
     if (req.method === 'GET' && known.includes(WS_METHOD)) {
-      throw new HTTPError(426, 'This path speaks WebSocket: send an Upgrade request', {
-        headers: { upgrade: 'websocket', connection: 'Upgrade' },
-      })
+      throw unstacked(
+        () =>
+          new HTTPError(426, 'This path speaks WebSocket: send an Upgrade request', {
+            headers: { upgrade: 'websocket', connection: 'Upgrade' },
+          }),
+      )
     }
     const allowed = httpMethods(known)
     if (known.includes(WS_METHOD) && !allowed.includes('GET')) allowed.unshift('GET')
-    if (allowed.length > 0) throw new MethodNotAllowed(allowed, `${req.method} is not allowed on ${req.path}`)
-    throw new NotFound(`No route for ${req.method} ${req.path}`)
+    if (allowed.length > 0) {
+      throw unstacked(() => new MethodNotAllowed(allowed, `${req.method} is not allowed on ${req.path}`))
+    }
+    throw unstacked(() => new NotFound(`No route for ${req.method} ${req.path}`))
   }
 }
 
