@@ -15,6 +15,7 @@ import { accessLogHooks } from '../log/access-log'
 import { consoleLogger, type Logger } from '../log/logger'
 import type { PrimaryHandle } from '../node/cluster'
 import type { ListenOptions, ServerHandle } from '../node/server'
+import { type NodeHalf, openNode } from '../node-door'
 import { runPlan } from '../plan/chain'
 import { type Compiled, compileApp } from '../plan/compile'
 import type { RoutePlan } from '../plan/route-plan'
@@ -54,6 +55,8 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   #compiling: Promise<void> | null = null
   #ready: Promise<void> | null = null
   #started: Promise<void> | null = null
+  /** A start that failed: every later `fetch` / `inject` rejects with its error instead of being served. */
+  #startFailed = false
   #closing: Promise<void> | null = null
   #primary: PrimaryHandle | null = null
   #listening = false
@@ -221,6 +224,9 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
         await this.#emit('afterStart')
         for (const task of this.#queued.splice(0)) this.#run(task)
       })
+      this.#started.catch(() => {
+        this.#startFailed = true
+      })
     }
     return this.#started
   }
@@ -237,8 +243,14 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     // Claimed before the first await, so two calls in one tick cannot both start a server.
     const again = this.#listening
     this.#listening = true
-    const cluster = await import('../node/cluster')
-    if (!cluster.isWorker()) {
+    let node: NodeHalf
+    try {
+      node = await openNode('listen')
+    } catch (error) {
+      this.#listening = again // a runtime without a node server: nothing listens
+      throw error
+    }
+    if (!node.isWorker()) {
       const address = await this.#listen(options, again)
       // One line for the whole server: a cluster's primary speaks for its workers, which say nothing.
       if (options.log !== false) {
@@ -254,10 +266,10 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     // start went, and when it failed it exits without printing, so the error is printed once, by the primary.
     try {
       const address = await this.#listen(options, again)
-      cluster.reportReady(address)
+      node.reportReady(address)
       return address
     } catch (error) {
-      if (!(await cluster.reportFailure(error))) this.log.error({ err: error }, 'worker failed to start')
+      if (!(await node.reportFailure(error))) this.log.error({ err: error }, 'worker failed to start')
       await this.close().catch(() => {})
       process.exit(1)
     }
@@ -282,8 +294,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     if (!Number.isInteger(workers) || workers < 1) {
       throw new TypeError(`listen(): workers must be a positive integer, got ${String(workers)}`)
     }
-    const { isWorker, startPrimary } = await import('../node/cluster')
-    const { trackSignals } = await import('../node/signals')
+    const { isWorker, listenServer, startPrimary, trackSignals } = await openNode('listen')
     const worker = isWorker()
     if (!worker) await this.#emit('mainStart')
     if (workers > 1 && !worker) {
@@ -307,7 +318,6 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     }
     this.#main = !worker
     await this.ready()
-    const { listenServer } = await import('../node/server')
     this.server = await listenServer(this, options)
     if (options.signals !== false) trackSignals(this)
     try {
@@ -345,13 +355,15 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
   /**
    * Answers a Web-standard `Request`: the same app on Bun, Deno, Workers, or in tests. It is bound to the app,
    * so it can be handed over as it is: `Bun.serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`,
-   * `export default { fetch: app.fetch }`.
+   * `export default { fetch: app.fetch }`. The first call starts the app; when the start fails (a plugin or a
+   * `beforeStart` listener throws, or the runtime lacks what `app.static()` needs), that call and every later
+   * one reject with the start's error, and no request is served.
    *
    * @example
    * const res = await app.fetch(new Request('http://localhost/books/1'))
    */
   async fetch(request: Request): Promise<Response> {
-    if (this.#started === null || this.#compiled === null) await this.start()
+    if (this.#started === null || this.#compiled === null || this.#startFailed) await this.start()
     return fetchRequest(this, request)
   }
 
@@ -363,7 +375,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * res.status // 201
    */
   async inject(options: InjectOptions | string): Promise<InjectResponse> {
-    if (this.#started === null || this.#compiled === null) await this.start()
+    if (this.#started === null || this.#compiled === null || this.#startFailed) await this.start()
     return injectRequest(this, typeof options === 'string' ? { url: options } : options)
   }
 
@@ -516,8 +528,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
 }
 
 async function untrack(app: Brisk<any>): Promise<void> {
-  const { untrackSignals } = await import('../node/signals')
-  untrackSignals(app)
+  ;(await openNode('listen')).untrackSignals(app)
 }
 
 async function respondLater<Raw, R>(

@@ -6,6 +6,7 @@
 import type { RouteInfo } from '../app/route-info'
 import type { BodyLimits, RequestAdapter } from '../entries/adapter'
 import type { Logger } from '../log/logger'
+import { openNode } from '../node-door'
 import { isJSONType, mediaType, parseJSON, parseQuery } from './body-parse'
 import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
@@ -226,7 +227,9 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
     const paths = this.#temporary
     if (paths === null) return
     this.#temporary = null
-    void import('../node/multipart-parse').then(({ removeFiles }) => removeFiles(paths)).catch(() => {})
+    void openNode('uploads')
+      .then(({ removeFiles }) => removeFiles(paths))
+      .catch(() => {})
   }
 
   #parseForm(): Promise<ParsedForm> {
@@ -239,7 +242,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
     if (type === 'application/x-www-form-urlencoded')
       return { fields: parseQuery(await this.text()), files: Object.create(null) }
     if (type === 'multipart/form-data') {
-      const { parseMultipart } = await import('../node/multipart-parse')
+      const { parseMultipart } = await openNode('uploads')
       const track = (path: string): void => {
         ;(this.#temporary ??= []).push(path)
       }

@@ -4,6 +4,7 @@
  */
 
 import type { FileOptions } from '../node/static-files'
+import { type NodeHalf, openNode } from '../node-door'
 import type { BriskRequest } from './request'
 import { type BriskResponse, redirect } from './response'
 
@@ -78,11 +79,9 @@ export function resolveStaticOptions(options: StaticOptions): ResolvedStaticOpti
   })
 }
 
-type Files = typeof import('../node/static-files')
-let files: Promise<Files> | undefined
-function loadFiles(): Promise<Files> {
-  files ??= import('../node/static-files')
-  return files
+/** The node half with the file system loaded (`BRISK_ERR_RUNTIME_UNSUPPORTED` where there is none). */
+function loadFiles(): Promise<NodeHalf> {
+  return openNode('static')
 }
 
 /**

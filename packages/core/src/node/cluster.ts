@@ -10,9 +10,10 @@
  * error belongs to whoever called `listen()` in the primary. Only a worker that dies after it was ready is
  * replaced.
  */
-import cluster, { type Worker } from 'node:cluster'
+import type { Worker } from 'node:cluster'
 import { BriskError } from '../http/errors'
 import type { Logger } from '../log/logger'
+import { builtins } from './builtins'
 
 type Address = { port: number; host: string; url: string }
 
@@ -47,7 +48,7 @@ export interface PrimaryOptions {
 
 /** Whether this process is a cluster worker (then `listen` serves in-process). */
 export function isWorker(): boolean {
-  return cluster.isWorker
+  return builtins.cluster.isWorker
 }
 
 /**
@@ -95,7 +96,7 @@ export async function startPrimary(count: number, options: PrimaryOptions): Prom
   }
 
   const fork = (): void => {
-    const worker = cluster.fork({ BRISK_WORKER: '1' })
+    const worker = builtins.cluster.fork({ BRISK_WORKER: '1' })
     workers.add(worker)
     let listening = false
     worker.on('message', (message: WorkerMessage) => {

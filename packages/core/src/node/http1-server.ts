@@ -4,10 +4,11 @@
  * which is where its speed comes from: no `IncomingMessage` or `ServerResponse` stream per request, one write
  * per response.
  */
-import { createServer as createNetServer, type Server, type Socket } from 'node:net'
+import type { Server, Socket } from 'node:net'
 import type { WebSocket } from 'ws'
 import type { Brisk } from '../app/app'
 import { WS_METHOD } from '../http/websocket'
+import { builtins } from './builtins'
 import { Connection, type ConnectionHost, type Timeouts } from './http1-connection'
 import { http1Entry } from './http1-entry'
 import type { Exchange } from './http1-exchange'
@@ -42,7 +43,7 @@ export interface Http1Options {
  */
 export async function createHttp1Server(app: Brisk<any>, options: Http1Options): Promise<Http1Server> {
   if (options.tls === undefined) {
-    return new Http1Server(app, createNetServer({ noDelay: true, allowHalfOpen: true }), false)
+    return new Http1Server(app, builtins.net.createServer({ noDelay: true, allowHalfOpen: true }), false)
   }
   const { createServer } = await import('node:tls')
   return new Http1Server(app, createServer({ ...options.tls, allowHalfOpen: true }), true)

@@ -2,13 +2,11 @@
  * Parses `multipart/form-data` with `busboy`, feeding it the request body chunk by chunk (so the body limit
  * and backpressure apply), keeping small files in memory and writing large ones to temporary files.
  */
-import { createWriteStream, type WriteStream } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import busboy from 'busboy'
+import type { WriteStream } from 'node:fs'
+import type busboy from 'busboy'
 import { BadRequest, HTTPError } from '../http/errors'
 import type { ParsedForm, ResolvedMultipartLimits, UploadedFile } from '../http/multipart'
+import { builtins } from './builtins'
 
 const decoder = new TextDecoder()
 
@@ -25,7 +23,7 @@ class Upload implements UploadedFile {
   ) {}
 
   async bytes(): Promise<Uint8Array> {
-    if (this.path !== null) return readFile(this.path)
+    if (this.path !== null) return builtins.fsPromises.readFile(this.path)
     this.#memory ??= Buffer.concat(this.#chunks)
     return this.#memory
   }
@@ -42,8 +40,8 @@ class Upload implements UploadedFile {
   /** @internal Moves what is held in memory to a temporary file and returns the stream to go on writing to. */
   spill(): WriteStream {
     // The global Web Crypto (the same function as node:crypto's), one node built-in fewer in a Worker's bundle.
-    this.path = join(tmpdir(), `brisk-upload-${crypto.randomUUID()}`)
-    const out = createWriteStream(this.path, { flags: 'wx', mode: 0o600 })
+    this.path = builtins.path.join(builtins.os.tmpdir(), `brisk-upload-${crypto.randomUUID()}`)
+    const out = builtins.fs.createWriteStream(this.path, { flags: 'wx', mode: 0o600 })
     for (const chunk of this.#chunks.splice(0)) out.write(chunk)
     return out
   }
@@ -68,7 +66,7 @@ export async function parseMultipart(
 ): Promise<ParsedForm> {
   let parser: busboy.Busboy
   try {
-    parser = busboy({
+    parser = builtins.busboy({
       headers: { 'content-type': contentType },
       defParamCharset: 'utf8',
       limits: {
@@ -167,5 +165,5 @@ export async function parseMultipart(
 
 /** Removes temporary upload files; missing ones are fine. */
 export async function removeFiles(paths: readonly string[]): Promise<void> {
-  await Promise.all(paths.map((path) => rm(path, { force: true })))
+  await Promise.all(paths.map((path) => builtins.fsPromises.rm(path, { force: true })))
 }

@@ -9,8 +9,8 @@
  * operator sends one: a second Ctrl-C during the drain means "now", so it exits 1 at once (the primary's
  * workers are killed on its way out, see `cluster.ts`).
  */
-import cluster from 'node:cluster'
 import type { Logger } from '../log/logger'
+import { builtins } from './builtins'
 
 interface Closable {
   close(): Promise<void>
@@ -22,7 +22,7 @@ let stopping = false
 
 function onSignal(signal: NodeJS.Signals): void {
   if (stopping) {
-    if (cluster.isWorker) return
+    if (builtins.cluster.isWorker) return
     const [first] = apps
     first?.log.warn({ signal }, 'second signal while stopping: exiting without waiting for the drain')
     process.exit(1)
@@ -56,7 +56,7 @@ export function trackSignals(app: Closable): void {
 export function untrackSignals(app: Closable): void {
   if (!apps.delete(app) || apps.size > 0) return
   // A worker keeps ignoring repeats until it exits: a late SIGINT must not kill it during its last steps.
-  if (stopping && cluster.isWorker) return
+  if (stopping && builtins.cluster.isWorker) return
   process.off('SIGTERM', onSignal)
   process.off('SIGINT', onSignal)
 }

@@ -3,16 +3,14 @@
  * conditional requests (If-Match / If-Unmodified-Since → 412, ETag / Last-Modified → 304), single byte
  * ranges (206 / 416), precompressed siblings, and streaming for large files. Loaded on first use by `app.static()` and `file()`.
  */
-import { createReadStream, type Stats } from 'node:fs'
-import { readFile, realpath, stat } from 'node:fs/promises'
-import { basename, join, resolve, sep } from 'node:path'
-import { Readable } from 'node:stream'
+import type { Stats } from 'node:fs'
 import mime from 'mime'
 import { BadRequest, BriskError, Forbidden, HTTPError, NotFound } from '../http/errors'
 import type { BriskRequest } from '../http/request'
 import { headerValue } from '../http/request'
 import { BriskResponse } from '../http/response'
 import type { ResolvedStaticOptions } from '../http/static'
+import { builtins } from './builtins'
 
 /**
  * Fails at start-up, with the path in the message, when a static folder is missing.
@@ -21,9 +19,12 @@ import type { ResolvedStaticOptions } from '../http/static'
  * await checkFolder('./public')
  */
 export async function checkFolder(folder: string): Promise<void> {
-  const info = await stat(folder).catch(() => undefined)
+  const info = await builtins.fsPromises.stat(folder).catch(() => undefined)
   if (!info?.isDirectory()) {
-    throw new BriskError('BRISK_ERR_STATIC_FOLDER', `static(): ${resolve(folder)} is not a folder`)
+    throw new BriskError(
+      'BRISK_ERR_STATIC_FOLDER',
+      `static(): ${builtins.path.resolve(folder)} is not a folder`,
+    )
   }
 }
 
@@ -54,20 +55,24 @@ export async function locate(
       throw new NotFound()
     }
   }
-  const realRoot = await realpath(root)
+  const realRoot = await builtins.fsPromises.realpath(root)
   const inside = (candidate: string): boolean =>
-    candidate === realRoot || candidate.startsWith(realRoot + sep)
-  let path = await realpath(join(realRoot, ...segments)).catch(() => undefined)
+    candidate === realRoot || candidate.startsWith(realRoot + builtins.path.sep)
+  let path = await builtins.fsPromises
+    .realpath(builtins.path.join(realRoot, ...segments))
+    .catch(() => undefined)
   if (path === undefined || !inside(path)) throw new NotFound()
-  let stats = await stat(path)
+  let stats = await builtins.fsPromises.stat(path)
   const folder = stats.isDirectory()
   if (folder) {
     const dir = path
     path = undefined
     for (const name of options.index) {
-      const candidate = await realpath(join(dir, name)).catch(() => undefined)
+      const candidate = await builtins.fsPromises
+        .realpath(builtins.path.join(dir, name))
+        .catch(() => undefined)
       if (candidate === undefined || !inside(candidate)) continue
-      const candidateStats = await stat(candidate)
+      const candidateStats = await builtins.fsPromises.stat(candidate)
       if (candidateStats.isFile()) {
         path = candidate
         stats = candidateStats
@@ -155,10 +160,12 @@ export async function serveFile(
   headers['content-length'] = String(length)
   if (req.method === 'HEAD' || length === 0) return new BriskResponse(null, status, headers)
   if (length <= options.bufferLimit) {
-    const bytes = await readFile(served)
+    const bytes = await builtins.fsPromises.readFile(served)
     return new BriskResponse(status === 206 ? bytes.subarray(start, end + 1) : bytes, status, headers)
   }
-  const stream = Readable.toWeb(createReadStream(served, { start, end })) as ReadableStream<Uint8Array>
+  const stream = builtins.stream.Readable.toWeb(
+    builtins.fs.createReadStream(served, { start, end }),
+  ) as ReadableStream<Uint8Array>
   return new BriskResponse(stream, status, headers)
 }
 
@@ -179,7 +186,7 @@ export interface FileOptions {
  * return fileResponse('./reports/2026.pdf', { download: 'report.pdf' })
  */
 export async function fileResponse(path: string, options: FileOptions = {}): Promise<BriskResponse> {
-  const stats = await stat(path).catch(() => undefined)
+  const stats = await builtins.fsPromises.stat(path).catch(() => undefined)
   if (!stats?.isFile()) throw new NotFound('File not found')
   const headers: Record<string, string> = {
     'content-type': options.contentType ?? contentType(path),
@@ -188,10 +195,12 @@ export async function fileResponse(path: string, options: FileOptions = {}): Pro
   }
   if (options.download) {
     headers['content-disposition'] = contentDisposition(
-      typeof options.download === 'string' ? options.download : basename(path),
+      typeof options.download === 'string' ? options.download : builtins.path.basename(path),
     )
   }
-  const stream = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>
+  const stream = builtins.stream.Readable.toWeb(
+    builtins.fs.createReadStream(path),
+  ) as ReadableStream<Uint8Array>
   return new BriskResponse(stats.size === 0 ? null : stream, options.status ?? 200, headers)
 }
 
@@ -235,7 +244,7 @@ async function precompressed(
   let any = false
   let found: { path: string; size: number; encoding: string } | undefined
   for (const { encoding, suffix } of ENCODINGS) {
-    const sibling = await stat(path + suffix).catch(() => undefined)
+    const sibling = await builtins.fsPromises.stat(path + suffix).catch(() => undefined)
     if (!sibling?.isFile()) continue
     any = true
     if (found === undefined && accepts(accept, encoding))

@@ -1,0 +1,111 @@
+/**
+ * A runtime without the node built-ins a feature needs (workerd without `nodejs_compat`): here `node:fs`,
+ * `node:net` and busboy cannot be imported, as there. The app says so with BRISK_ERR_RUNTIME_UNSUPPORTED when
+ * it starts (app.static()) or when listen() is called, naming the feature, the module and the runtime.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { Brisk, BriskError, type Logger } from '../src/index'
+import { runtimeName } from '../src/node-door'
+
+// vi.mock is hoisted above every declaration: each factory says it all itself.
+vi.mock('node:fs', () => {
+  throw new Error('No such module "node:fs"')
+})
+vi.mock('node:net', () => {
+  throw new Error('No such module "node:net"')
+})
+vi.mock('busboy', () => {
+  throw new Error('No such module "busboy"')
+})
+
+/** A logger that keeps what is logged at error level. */
+function keeper(): Logger & { errors: unknown[] } {
+  const errors: unknown[] = []
+  return { errors, error: (obj) => errors.push(obj), warn: () => {}, info: () => {}, debug: () => {} }
+}
+
+/** The error a promise rejects with. */
+async function rejection(promise: Promise<unknown>): Promise<BriskError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(BriskError)
+  return error as BriskError
+}
+
+describe('app.static() where there is no node:fs', () => {
+  it('fails the start with BRISK_ERR_RUNTIME_UNSUPPORTED naming the feature, the module and the runtime', async () => {
+    const app = new Brisk({ logger: keeper() })
+    app.static('/assets', './public')
+    const error = await rejection(app.ready())
+    expect(error.code).toBe('BRISK_ERR_RUNTIME_UNSUPPORTED')
+    expect(error.message).toContain('app.static()')
+    expect(error.message).toContain('node:fs')
+    expect(error.message).toContain(`this runtime (${runtimeName()})`)
+    // The import's own error is kept as the cause (here Vitest's wrapper around the mock's throw).
+    expect(error.cause).toBeInstanceOf(Error)
+  })
+
+  it('answers no request: every fetch and inject rejects with the start error, the first and the later ones', async () => {
+    const app = new Brisk({ logger: keeper() })
+    app.static('/assets', './public')
+    app.get('/', () => 'served')
+    const first = await rejection(app.fetch(new Request('http://x/')))
+    expect(first.code).toBe('BRISK_ERR_RUNTIME_UNSUPPORTED')
+    expect(await rejection(app.fetch(new Request('http://x/')))).toBe(first)
+    expect(await rejection(app.fetch(new Request('http://x/assets/a.txt')))).toBe(first)
+    expect(await rejection(app.inject('/'))).toBe(first)
+  })
+})
+
+describe('listen() where there is no node:net', () => {
+  it('rejects with BRISK_ERR_RUNTIME_UNSUPPORTED, and again on a second try (not "already listening")', async () => {
+    const app = new Brisk({ logger: keeper() })
+    app.get('/', () => 'served')
+    const error = await rejection(app.listen({ port: 0, host: '127.0.0.1', log: false }))
+    expect(error.code).toBe('BRISK_ERR_RUNTIME_UNSUPPORTED')
+    expect(error.message).toMatch(/^listen\(\)/)
+    expect(error.message).toContain('node:net')
+    expect((await rejection(app.listen({ port: 0, log: false }))).code).toBe('BRISK_ERR_RUNTIME_UNSUPPORTED')
+    expect(app.server).toBeNull()
+    // app.fetch does not need the node half: the same app still answers through it.
+    const res = await app.fetch(new Request('http://x/'))
+    expect(await res.text()).toBe('served')
+    await app.close()
+  })
+})
+
+describe('a multipart upload where busboy cannot load', () => {
+  it('answers 500 and logs BRISK_ERR_RUNTIME_UNSUPPORTED; url-encoded forms still work', async () => {
+    const log = keeper()
+    const app = new Brisk({ logger: log, accessLog: false })
+    app.post('/upload', async (req) => Object.keys(await req.files()))
+    app.post('/form', async (req) => req.form())
+    const body = '--x\r\ncontent-disposition: form-data; name="a"; filename="a.txt"\r\n\r\nhello\r\n--x--\r\n'
+    const res = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body,
+    })
+    expect(res.status).toBe(500)
+    const logged = log.errors.map((entry) => (entry as { err?: BriskError }).err)
+    expect(logged.map((err) => err?.code)).toEqual(['BRISK_ERR_RUNTIME_UNSUPPORTED'])
+    expect(logged[0]?.message).toContain('multipart/form-data')
+    expect(logged[0]?.message).toContain('busboy')
+    const form = await app.inject({
+      method: 'POST',
+      url: '/form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    })
+    expect(form.json()).toEqual({ a: '1' })
+  })
+})
+
+describe('runtimeName()', () => {
+  it('names Node by its version', () => {
+    expect(runtimeName()).toMatch(/^Node\.js\/\d+/)
+  })
+})
