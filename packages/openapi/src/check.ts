@@ -56,7 +56,8 @@ export function compileCheck(
     try {
       json = jsonSchemaOf(schema, 'input', where, toJSONSchema)
       if (location !== 'body' || form) converter = ajv.compile(json as object)
-    } catch {
+    } catch (error) {
+      if (error instanceof EvalError) throw codegenRefused(location, where, error)
       // A schema that cannot say its JSON Schema still validates; its parameters just stay strings.
     }
     return {
@@ -77,12 +78,27 @@ export function compileCheck(
     }
   } catch (error) {
     if (error instanceof OpenAPIError) throw error
+    if (error instanceof EvalError) throw codegenRefused(location, where, error)
     throw new OpenAPIError(
       'BRISK_OPENAPI_ERR_SCHEMA',
       `The ${location} schema of ${where} does not compile: ${(error as Error).message}`,
       { cause: error },
     )
   }
+}
+
+/**
+ * Ajv compiles a schema into a function with `new Function`, which Cloudflare Workers allow only while the
+ * module loads (an `EvalError` later): the start-up error says where to start the app instead.
+ */
+function codegenRefused(location: Location, where: string, error: EvalError): OpenAPIError {
+  return new OpenAPIError(
+    'BRISK_OPENAPI_ERR_SCHEMA',
+    `The ${location} schema of ${where} cannot be compiled now: ${error.message}. Ajv compiles schemas with ` +
+      'new Function, which Cloudflare Workers allow only while the module loads: start the app there, with ' +
+      '`await app.ready()` at the top level of the Worker module',
+    { cause: error },
+  )
 }
 
 /**

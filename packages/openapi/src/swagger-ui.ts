@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { OpenAPIError } from './errors'
 
 /** Swagger UI's settings, as the plugin's `swaggerUI` option takes them. */
 export interface SwaggerUIOptions {
@@ -53,10 +54,21 @@ export function swaggerUIAssets(
   title: string,
   options: SwaggerUIOptions,
 ): SwaggerUIAssets {
-  const folder = distFolder()
   const files = new Map<string, { body: Uint8Array; type: string }>()
-  for (const [name, type] of Object.entries(FILES))
-    files.set(name, { body: readFileSync(join(folder, name)), type })
+  try {
+    const folder = distFolder()
+    for (const [name, type] of Object.entries(FILES))
+      files.set(name, { body: readFileSync(join(folder, name)), type })
+  } catch (error) {
+    // A bundle without node_modules beside it, or a runtime without files on disk (Cloudflare Workers).
+    throw new OpenAPIError(
+      'BRISK_OPENAPI_ERR_OPTIONS',
+      `openapi: Swagger UI (docsPath ${docsPath}) reads swagger-ui-dist's files from disk at start-up, and ` +
+        `could not (${(error as Error).message}). Where there are no files on disk, as on Cloudflare ` +
+        'Workers, or no node_modules beside a bundle, set docsPath: false (the document is still served)',
+      { cause: error },
+    )
+  }
   const base = docsPath.endsWith('/') ? docsPath : `${docsPath}/`
   const config = {
     url: documentURL,
