@@ -528,6 +528,50 @@ test('limits: a body over 1 MiB is 413, header lines over 16 KiB are 431, an unp
   }
 })
 
+/** A WebSocket to `path` by hand (node 20 has no WebSocket client): one masked text frame out, the first frame back. */
+function websocketEcho(app, path, text) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(app.port, '127.0.0.1', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      )
+    })
+    let buffer = Buffer.alloc(0)
+    let status
+    socket.setTimeout(5000, () => socket.destroy(new Error('no echo within 5 s')))
+    socket.on('error', reject)
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk])
+      if (status === undefined) {
+        const end = buffer.indexOf('\r\n\r\n')
+        if (end === -1) return
+        status = Number(buffer.subarray(0, end).toString().split(' ')[1])
+        buffer = buffer.subarray(end + 4)
+        const payload = Buffer.from(text)
+        const mask = Buffer.from([1, 2, 3, 4])
+        const masked = payload.map((byte, i) => byte ^ mask[i % 4])
+        socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]))
+      }
+      if (buffer.length >= 2 && buffer.length >= 2 + (buffer[1] & 0x7f)) {
+        const opcode = buffer[0] & 0x0f
+        const echoed = buffer.subarray(2, 2 + (buffer[1] & 0x7f)).toString()
+        socket.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]))
+        resolve({ status, opcode, echoed })
+      }
+    })
+  })
+}
+
+test('WS /ws/echo sends a text message back unchanged', async () => {
+  const [b, t] = await Promise.all([
+    websocketEcho(brisk, '/ws/echo', 'hello, twin'),
+    websocketEcho(twin, '/ws/echo', 'hello, twin'),
+  ])
+  assert.deepEqual(b, { status: 101, opcode: 1, echoed: 'hello, twin' })
+  assert.deepEqual(t, b)
+})
+
 test('static files, the OpenAPI document and Swagger UI', async () => {
   const [b, t] = await both('/static/style.css')
   assertAlike(b, t, 'GET /static/style.css')
