@@ -13,6 +13,10 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const SECRET = 'a test secret of at least thirty-two bytes!'
 const ALLOWED = 'http://localhost:5173'
 const REFUSED = 'http://evil.example'
+// Memory mode, as CI runs it. By hand, TWIN_ALIKE_REDIS_URL=redis://… runs the same sample with both apps'
+// sessions and refresh tokens in that Redis (one worker each: books are per process, so with two workers a
+// delete could reach the process that did not create the book, in both apps alike).
+const REDIS_URL = process.env.TWIN_ALIKE_REDIS_URL
 
 /** A port nobody listens on now (the kernel's pick, released at once). */
 function freePort() {
@@ -38,7 +42,7 @@ async function startApp(name, command, args, cwd) {
       JWT_SECRET: SECRET,
       NODE_ENV: 'production',
       WORKERS: '',
-      REDIS_URL: '',
+      REDIS_URL: REDIS_URL ?? '',
       CORS_ORIGINS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -428,6 +432,11 @@ test('sessions: a visit counter in a cookie session, a foreign sid never adopted
   assert.deepEqual(t4.json, { visits: 1 })
   const [b5, t5] = await Promise.all([reset(brisk), reset(twin)])
   assertAlike(b5, t5, 'reset without a session')
+  assert.equal(cookieOf(t5), undefined)
+  assert.equal(cookieOf(b5), undefined)
+  const [b6, t6] = await both('/session/reset', { method: 'POST', headers: { cookie: 'sid=abc.def' } })
+  assertAlike(b6, t6, 'reset with a foreign sid')
+  assert.equal(cookieOf(t6)?.value, cookieOf(b6)?.value, 'a foreign sid: cleared by both, or by neither')
 })
 
 test('CORS on /api only: allowed preflight, refused and null origins, simple requests, none outside /api', async () => {

@@ -216,9 +216,9 @@ function validationProblem(error) {
 }
 
 /**
- * The app's error handler (`app.setErrorHandler(errorHandler(dev))`): every error becomes a problem. 4xx show
- * their detail and code; 5xx show only their title outside development mode (no stack, path or secret), and
- * are logged to stderr.
+ * The app's error handler (`app.setErrorHandler(errorHandler(dev))`): every error becomes a problem. The app's
+ * own problems and 4xx show their detail and code; any other 5xx shows only its title outside development
+ * mode (no stack, path or secret) and is logged to stderr.
  *
  * @example
  * app.setErrorHandler(errorHandler(false))
@@ -229,7 +229,8 @@ export function errorHandler(dev) {
     if (problem === undefined && error.validation !== undefined) problem = validationProblem(error)
     problem ??= known(error, request) ?? jwtProblem(error, request)
     const status = problem?.statusCode ?? (error.statusCode >= 400 ? error.statusCode : 500)
-    const exposed = status < 500
+    // The app's own problems are meant for the client (the stores' 503s too); other 5xx are not.
+    const exposed = problem !== undefined || status < 500
     if (!exposed) {
       process.stderr.write(
         `${JSON.stringify({ level: 'error', msg: 'request failed', method: request.method, url: request.url, err: { message: error.message, code: error.code } })}\n`,

@@ -79,6 +79,15 @@ export async function sessionRoutes(app, { secret, store }) {
     ...(store === undefined ? {} : { store }),
   })
 
+  // A session that failed to save must not be saved again while its error is sent (@fastify/session saves in
+  // onSend, which runs for the error answer too, and a second failure there ends in Fastify's fallback
+  // answer, not problem+json): the error handler of these routes drops the session first.
+  const parent = app.errorHandler
+  app.setErrorHandler(function sessionErrors(error, request, reply) {
+    request.session = null
+    return parent.call(this, error, request, reply)
+  })
+
   const unavailableDoc = {
     description: 'The session store is unavailable',
     content: { 'application/problem+json': { schema: { type: 'object' } } },
@@ -120,10 +129,15 @@ export async function sessionRoutes(app, { secret, store }) {
       },
     },
     async (request, reply) => {
-      const hadCookie = request.cookies.sid !== undefined
-      await request.session.destroy()
-      // @fastify/session forgets a destroyed session but leaves the browser's cookie: clear it.
-      if (hadCookie) reply.clearCookie('sid', { path: '/', httpOnly: true, sameSite: 'lax' })
+      // Only a session the cookie named and the store had: a new one (no cookie, a foreign or unknown id) was
+      // never stored, so there is nothing to destroy and the store is not asked (@fastify/session clears a
+      // cookie that named no stored session by itself).
+      const cookie = request.cookies.sid
+      if (cookie !== undefined && request.session.encryptedSessionId === cookie) {
+        await request.session.destroy()
+        // @fastify/session forgets a destroyed session but leaves the browser's cookie: clear it.
+        reply.clearCookie('sid', { path: '/', httpOnly: true, sameSite: 'lax' })
+      }
       return reply.code(204).send()
     },
   )
