@@ -13,6 +13,8 @@ export interface RuntimeCase {
     headers?: Record<string, string | RegExp | null>
     /** The body parsed as JSON must equal this. */
     json?: unknown
+    /** The body parsed as JSON must contain this: every member given, at any depth; others may be there too. */
+    jsonHas?: unknown
     /** The body as text must equal (a string) or match (a RegExp) this. */
     text?: string | RegExp
   }

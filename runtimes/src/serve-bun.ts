@@ -1,7 +1,7 @@
 /**
- * Serves `makeApp()` with `Bun.serve({ fetch: app.fetch })` on a free loopback port and prints the port.
+ * Serves `makeFullApp()` with `Bun.serve({ fetch: app.fetch })` on a free loopback port and prints the port.
  */
-import { makeApp } from './app'
+import { makeFullApp } from './full-app'
 
 declare const Bun: {
   serve(options: { port: number; hostname: string; fetch: (request: Request) => Promise<Response> }): {
@@ -9,6 +9,6 @@ declare const Bun: {
   }
 }
 
-const app = makeApp()
+const app = makeFullApp()
 const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: app.fetch })
 console.log(`listening ${server.port}`)

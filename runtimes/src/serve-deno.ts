@@ -1,7 +1,7 @@
 /**
- * Serves `makeApp()` with `Deno.serve(app.fetch)` on a free loopback port and prints the port.
+ * Serves `makeFullApp()` with `Deno.serve(app.fetch)` on a free loopback port and prints the port.
  */
-import { makeApp } from './app'
+import { makeFullApp } from './full-app'
 
 declare const Deno: {
   serve(
@@ -10,7 +10,7 @@ declare const Deno: {
   ): unknown
 }
 
-const app = makeApp()
+const app = makeFullApp()
 Deno.serve(
   { port: 0, hostname: '127.0.0.1', onListen: ({ port }) => console.log(`listening ${port}`) },
   app.fetch,

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
-import { type BuildOptions, build } from 'esbuild'
+import { type BuildOptions, build, type Plugin } from 'esbuild'
 
 export interface Bundle {
   /** The bundle's folder (removed by `dispose`). */
@@ -39,16 +39,47 @@ function workerOptions(conditions: string[]) {
   } satisfies BuildOptions
 }
 
+const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)])
+
 /**
- * Bundles `entry` into a temporary folder.
+ * `require('events')` in a CommonJS dependency (Nunjucks) turned into an import of `node:events`, as wrangler
+ * does with `nodejs_compat`: an ES module bundle has no `require`, so esbuild's shim would throw "Dynamic
+ * require of "events" is not supported" when the module loads, on workerd and Deno alike.
+ */
+const requireBuiltins: Plugin = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (args.kind !== 'require-call' || !builtins.has(args.path)) return undefined
+      return { path: args.path.replace(/^node:/, ''), namespace: 'require-builtin' }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'require-builtin' }, (args) => ({
+      contents: `import builtin from 'node:${args.path}'; module.exports = builtin`,
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * Bundles `entry` into a temporary folder. With `requireBuiltins`, a CommonJS dependency's `require()` of a
+ * node built-in becomes an import of it (what wrangler does); without, it is left to esbuild's shim.
  *
  * @example
  * const bundle = await bundle(new URL('../src/worker.ts', import.meta.url).pathname)
  */
-export async function bundle(entry: string, conditions: string[] = []): Promise<Bundle> {
+export async function bundle(
+  entry: string,
+  conditions: string[] = [],
+  options: { requireBuiltins?: boolean } = {},
+): Promise<Bundle> {
   const dir = await mkdtemp(join(tmpdir(), 'brisk-runtimes-'))
   const file = join(dir, 'bundle.js')
-  const result = await build({ ...workerOptions(conditions), entryPoints: [entry], outfile: file })
+  const result = await build({
+    ...workerOptions(conditions),
+    entryPoints: [entry],
+    outfile: file,
+    plugins: options.requireBuiltins ? [requireBuiltins] : [],
+  })
   const staticImports = new Set<string>()
   const dynamicImports = new Set<string>()
   for (const output of Object.values(result.metafile.outputs)) {

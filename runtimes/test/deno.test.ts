@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cases } from '../src/cases'
-import { mismatches, toRequest } from '../src/check'
+import { afterAll, beforeAll, describe } from 'vitest'
 import { type Bundle, bundle } from './_bundle'
 import { denoBinary, type Served, serve } from './_serve'
+import { overSocket, runtimeSuite } from './_suite'
 
 // Deno: src/serve-deno.ts (`Deno.serve(app.fetch)`) bundled, run by the deno binary with network and env
 // permissions only and `--no-remote` (nothing is fetched), every case sent over a real socket.
@@ -10,7 +9,9 @@ let script: Bundle
 let served: Served
 
 beforeAll(async () => {
-  script = await bundle(new URL('../src/serve-deno.ts', import.meta.url).pathname, ['deno'])
+  script = await bundle(new URL('../src/serve-deno.ts', import.meta.url).pathname, ['deno'], {
+    requireBuiltins: true,
+  })
   served = await serve(
     denoBinary(),
     ['run', '--no-prompt', '--no-remote', '--allow-net=127.0.0.1', '--allow-env', script.file],
@@ -27,8 +28,5 @@ afterAll(async () => {
 })
 
 describe('deno: Deno.serve(app.fetch)', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const res = await fetch(toRequest(c, served.origin), { redirect: 'manual' })
-    expect(await mismatches(c, res)).toEqual([])
-  })
+  runtimeSuite(() => ({ send: overSocket, origin: served.origin }))
 })

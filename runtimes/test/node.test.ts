@@ -1,12 +1,9 @@
-import { describe, expect, it } from 'vitest'
-import { makeApp } from '../src/app'
-import { cases } from '../src/cases'
-import { mismatches, toRequest } from '../src/check'
+import { describe } from 'vitest'
+import { makeFullApp } from '../src/full-app'
+import { runtimeSuite } from './_suite'
 
-// Node: the cases straight through app.fetch, no socket.
+// Node: every case straight through app.fetch, no socket.
 describe('node: app.fetch', () => {
-  const app = makeApp()
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    expect(await mismatches(c, await app.fetch(toRequest(c, 'http://localhost')))).toEqual([])
-  })
+  const app = makeFullApp()
+  runtimeSuite(() => ({ send: (request) => app.fetch(request), origin: 'http://localhost' }))
 })
