@@ -192,13 +192,20 @@ test('the list of differences is what this file asserts', () => {
   assert.equal(DIFFERENCES.length, 4)
 })
 
-test('public reads: health, books list and one book, unknown and non-integer ids', async () => {
+test('public reads: health, books list and one book, trailing slashes, unknown, signed, padded, non-integer and unsafe ids', async () => {
   for (const path of [
     '/health',
+    '/health/',
     '/api/v1/books',
+    '/api/v1/books/',
+    '/api/v1/books?page=2',
     '/api/v1/books/1',
+    '/api/v1/books/007',
     '/api/v1/books/99',
+    '/api/v1/books/-1',
     '/api/v1/books/abc',
+    '/api/v1/books/1.5',
+    '/api/v1/books/99999999999999999999',
   ]) {
     const [b, t] = await both(path)
     assertAlike(b, t, `GET ${path}`)

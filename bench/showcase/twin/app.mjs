@@ -49,6 +49,8 @@ export async function createTwin(config) {
     // A stop finishes what was received (the contract; Fastify would answer 503 to requests it routes after
     // close() began, even ones that arrived before the signal).
     return503OnClosing: false,
+    // `/health/` is `/health`, as in the showcase.
+    routerOptions: { ignoreTrailingSlash: true },
     // The showcase's (core's) timeouts: 30 s for a whole request, 5 s of keep-alive idleness (Fastify's own
     // default is 72 s); its 10 s for the headers is set on the server below (node's default is 60 s).
     requestTimeout: 30_000,

@@ -82,8 +82,22 @@ const problem = (description) => ({
 
 const IdParam = { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] }
 
-// find-my-way's regex parameter: a non-integer id matches no route (404), as the showcase's `<int>`.
-const BY_ID = '/books/:id(^\\d+)'
+// find-my-way's regex parameter: a non-integer id matches no route (404), as the showcase's `<int>` (which
+// takes a sign and leading zeros: `-1` and `007` are ids, the latter 7).
+const BY_ID = '/books/:id(^-?\\d+)'
+
+/** The id of the path; one past 2^53 matches no route, as with the showcase's `<int>`. */
+function bookId(request) {
+  const id = Number(request.params.id)
+  if (!Number.isSafeInteger(id)) {
+    throw new HttpProblem(
+      404,
+      'BRISK_ERR_NOT_FOUND',
+      `No route for ${request.method} ${request.url.split('?')[0]}`,
+    )
+  }
+  return id
+}
 
 /**
  * The `/api/v1` plugin: CORS for the origins given, and the books routes over `store`.
@@ -131,9 +145,9 @@ export async function booksApi(api, { store, corsOrigins, authenticate }) {
       validatorCompiler: () => () => true,
     },
     async (request) => {
-      const book = store.get(Number(request.params.id))
-      if (book === undefined)
-        throw new HttpProblem(404, 'BRISK_ERR_NOT_FOUND', `No book ${request.params.id}`)
+      const id = bookId(request)
+      const book = store.get(id)
+      if (book === undefined) throw new HttpProblem(404, 'BRISK_ERR_NOT_FOUND', `No book ${id}`)
       return book
     },
   )
@@ -181,9 +195,8 @@ export async function booksApi(api, { store, corsOrigins, authenticate }) {
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      if (!store.remove(Number(request.params.id))) {
-        throw new HttpProblem(404, 'BRISK_ERR_NOT_FOUND', `No book ${request.params.id}`)
-      }
+      const id = bookId(request)
+      if (!store.remove(id)) throw new HttpProblem(404, 'BRISK_ERR_NOT_FOUND', `No book ${id}`)
       return reply.code(204).send()
     },
   )
