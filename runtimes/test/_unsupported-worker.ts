@@ -1,6 +1,6 @@
 /**
- * A Worker whose apps use what workerd (without `nodejs_compat`) does not have: `app.static()` (files on disk),
- * `listen()` (a node server) and a multipart upload. Each app is reached under its own path prefix; what the
+ * A Worker whose apps use what workerd (without `nodejs_compat`) does not have: `app.static()` (files on disk)
+ * and `listen()` (a node server); and a multipart upload, which core reads there without busboy. Each app is reached under its own path prefix; what the
  * apps log is kept, and `GET /logged` answers it, so the test can see what was logged.
  */
 import { Brisk, type Logger } from '@brisk/core'
@@ -18,7 +18,7 @@ const files = new Brisk({ name: 'files', logger, accessLog: false })
 files.static('/assets', './public')
 files.get('/', () => 'never served')
 
-// The rest runs: a route that calls listen(), and a route that reads an upload.
+// The rest runs: a route that calls listen(), and a route that reads an upload (in memory here).
 const app = new Brisk({ name: 'plain', logger, accessLog: false })
 app.get('/', () => 'plain app')
 app.get('/listen', async () => {
@@ -30,7 +30,10 @@ app.get('/listen', async () => {
     return { name, code, message }
   }
 })
-app.post('/upload', async (req) => Object.keys(await req.files()))
+app.post('/upload', async (req) => {
+  const [file] = (await req.files()).a ?? []
+  return { fields: await req.form(), name: file?.filename, path: file?.path, text: await file?.text() }
+})
 
 export default {
   fetch(request: Request): Promise<Response> | Response {

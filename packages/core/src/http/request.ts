@@ -12,6 +12,7 @@ import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
 import { BadRequest, HTTPError, PayloadTooLarge, UnsupportedMediaType } from './errors'
 import { type ParsedForm, type ResolvedMultipartLimits, type UploadedFile, uploadLimitOf } from './multipart'
+import { parseWebForm } from './multipart-web'
 import { preferredType } from './negotiate'
 
 /** What a request needs from its app; kept narrow so the request does not depend on the app class. */
@@ -242,7 +243,8 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
     if (type === 'application/x-www-form-urlencoded')
       return { fields: parseQuery(await this.text()), files: Object.create(null) }
     if (type === 'multipart/form-data') {
-      const { parseMultipart } = await openNode('uploads')
+      // Where the node half cannot load (workerd), the runtime's own parser reads it, files in memory.
+      const node = await openNode('uploads').catch(() => null)
       const track = (path: string): void => {
         ;(this.#temporary ??= []).push(path)
       }
@@ -254,7 +256,9 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
         requestTimeout: route.requestTimeout,
       })
       try {
-        return await parseMultipart(raw!, body, route.multipart, track)
+        return node === null
+          ? await parseWebForm(raw!, body, route.multipart)
+          : await node.parseMultipart(raw!, body, route.multipart, track)
       } catch (error) {
         if (!(error instanceof PayloadTooLarge)) throw error
         throw new HTTPError(413, `The multipart body is over the upload limit of ${limit} bytes`, {

@@ -43,7 +43,8 @@ export const builtins = {} as Builtins
 const loading = new Map<BuiltinName, Promise<void>>()
 
 /**
- * Loads the named modules into {@link builtins}, each once per process; rejects with the import's error
+ * Loads the named modules into {@link builtins}, each once per process, one after the other (busboy, last in
+ * the door's list, is evaluated only once the built-ins before it loaded); rejects with the import's error
  * when the runtime has no such module (workerd without `nodejs_compat`).
  *
  * @example
@@ -51,18 +52,16 @@ const loading = new Map<BuiltinName, Promise<void>>()
  * builtins.fs.createReadStream(builtins.path.join(folder, name))
  */
 export async function need(...names: BuiltinName[]): Promise<void> {
-  await Promise.all(
-    names.map((name) => {
-      let done = loading.get(name)
-      if (done === undefined) {
-        done = loaders[name]().then((module) => {
-          ;(builtins as Record<BuiltinName, unknown>)[name] = module
-        })
-        // A failed import is not kept: the error is the runtime's answer, and asking again gives it again.
-        done.catch(() => loading.delete(name))
-        loading.set(name, done)
-      }
-      return done
-    }),
-  )
+  for (const name of names) {
+    let done = loading.get(name)
+    if (done === undefined) {
+      done = loaders[name]().then((module) => {
+        ;(builtins as Record<BuiltinName, unknown>)[name] = module
+      })
+      // A failed import is not kept: the error is the runtime's answer, and asking again gives it again.
+      done.catch(() => loading.delete(name))
+      loading.set(name, done)
+    }
+    await done
+  }
 }
