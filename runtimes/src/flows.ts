@@ -129,7 +129,8 @@ async function closedStreams(steps: Steps): Promise<number> {
   return ((await res.json()) as { closed: number }).closed
 }
 
-const sseFlow: RuntimeFlow = {
+/** SSE: three events, parsed as a browser does, in order, read while the stream stays open. */
+export const sseFlow: RuntimeFlow = {
   name: 'sse: events arrive one by one, in order, while the stream stays open',
   async run(send, origin) {
     const steps = new Steps(send, origin)
@@ -192,7 +193,8 @@ function jwtHeader(token: string): Record<string, unknown> {
   return JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')))
 }
 
-const jwtFlow: RuntimeFlow = {
+/** JWT HS256 with the memory store: login, guards, verify, me, a forged token, scopes, refresh rotation and reuse. */
+export const jwtFlow: RuntimeFlow = {
   name: 'jwt (HS256, memory store): login, guarded routes with and without a token, me, refresh rotation',
   async run(send, origin) {
     const s = new Steps(send, origin)
@@ -310,7 +312,8 @@ const jwtFlow: RuntimeFlow = {
   },
 }
 
-const es256Flow: RuntimeFlow = {
+/** JWT ES256 on a blueprint: the token's header, a guarded route, the JWKS, an HS256 token refused. */
+export const es256Flow: RuntimeFlow = {
   name: 'jwt (ES256, on a blueprint): login, guarded route, the JWKS, and an HS256 token refused there',
   async run(send, origin) {
     const s = new Steps(send, origin)
@@ -360,7 +363,8 @@ function sid(headers: Headers): string | undefined {
   return /(?:^|, )sid=([^;]*)/.exec(headers.get('set-cookie') ?? '')?.[1]
 }
 
-const sessionFlow: RuntimeFlow = {
+/** Sessions in the cookie: set, read back, a new cookie per change, tampered → new session, an older cookie. */
+export const sessionFlow: RuntimeFlow = {
   name: 'session (cookie store): set, read back across requests, a tampered cookie starts anew',
   async run(send, origin) {
     const s = new Steps(send, origin)

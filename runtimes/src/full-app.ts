@@ -1,23 +1,18 @@
 /**
  * The app with everything the plugins bring, for the cases of `plugin-cases.ts` and `flows.ts`: `makeApp()`'s
- * routes, plus server-sent events, CORS, templates from memory, JWT (HS256, and ES256 on a blueprint),
- * sessions in the cookie, and OpenAPI validation. Every handler answers with what it received, so the cases
+ * routes, plus server-sent events, CORS and sessions in the cookie (as `plain-app.ts` adds them), templates
+ * from memory, JWT (HS256, and ES256 on a blueprint), and OpenAPI validation. Every handler answers with what it received, so the cases
  * compare what the app saw, not only statuses.
  */
-import { Blueprint, type Brisk, json, NotFound, sse } from '@brisk/core'
-import { cors } from '@brisk/cors'
+import { Blueprint, type Brisk, json } from '@brisk/core'
 import { jwt } from '@brisk/jwt'
 import { openapi, validated } from '@brisk/openapi'
-import { CookieStore, session } from '@brisk/session'
 import { templates } from '@brisk/templates'
 import { makeApp } from './app'
+import { addCors, addEvents, addSessions } from './plain-app'
 
 /** The HS256 secret (a test value; 32 bytes or more, as @brisk/jwt requires). */
 export const JWT_SECRET = 'runtimes-suite-hs256-secret-of-40-bytes!!'
-/** The session secret (a test value). */
-export const SESSION_SECRET = 'runtimes-suite-session-secret-32-bytes-or-more'
-/** The origin CORS allows. */
-export const ALLOWED_ORIGIN = 'https://app.example'
 
 /**
  * A P-256 key pair as JWKs, made once for this suite (never used anywhere else), so the ES256 case signs and
@@ -75,28 +70,9 @@ export function makeFullApp(): Brisk {
       scopes: (user) => users.find((u) => u.user_id === user.user_id)?.scopes ?? [],
     })
 
-  // Server-sent events: three events, then the stream stays open until the client leaves (at most 10 s).
-  let closedStreams = 0
-  app.get('/events', (req) =>
-    sse(
-      async (send, signal) => {
-        const from = Number(req.headers['last-event-id'] ?? 0)
-        await send({ event: 'tick', id: String(from + 1), data: { n: from + 1 } })
-        await send({ event: 'tick', id: String(from + 2), data: 'two lines\nof text' })
-        await send(`plain ${from + 3}`)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 10_000)
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer)
-            closedStreams++
-            resolve()
-          })
-        })
-      },
-      { heartbeat: 0 },
-    ),
-  )
-  app.get('/events/closed', () => ({ closed: closedStreams }))
+  addEvents(app)
+  addCors(app)
+  addSessions(app)
 
   // Templates: the route option, with the context from the handler.
   app.get('/pages/:name<slug>', { name: 'page', template: 'page.njk' }, (req) => ({
@@ -105,22 +81,6 @@ export function makeFullApp(): Brisk {
     slow_name: Promise.resolve('async ok'),
   }))
   app.get('/pages-missing', { template: 'nowhere.njk' }, () => ({}))
-
-  // CORS on a blueprint: one allowed origin, with credentials.
-  const shared = new Blueprint('shared', { prefix: '/shared' }).use(cors, {
-    origins: [ALLOWED_ORIGIN],
-    credentials: true,
-    exposeHeaders: ['x-request-id'],
-    maxAge: 600,
-  })
-  shared.get('/books', (req) =>
-    json({ origin: req.headers.origin ?? null, books: ['Dune'] }).header('x-request-id', 'r-1'),
-  )
-  shared.post('/books', async (req) => json({ received: await req.json() }, 201))
-  shared.get('/missing', () => {
-    throw new NotFound('no such shelf')
-  })
-  app.blueprint(shared)
 
   // JWT: a guarded route that answers with the claims it was given.
   app.get('/jwt/claims', { auth: { scopes: ['books:read'] } }, (req) => {
@@ -143,22 +103,6 @@ export function makeFullApp(): Brisk {
   es.get('/claims', { auth: true }, (req) => ({ sub: req.ctx.jwt!.sub }))
   app.blueprint(es)
   app.blueprint(esAuth)
-
-  // Sessions in the cookie, on a blueprint.
-  const visits = new Blueprint('visits', { prefix: '/session' }).use(session, {
-    secret: SESSION_SECRET,
-    store: new CookieStore(),
-  })
-  visits.post('/visit', async (req) => {
-    const s = req.ctx.session
-    const count = ((await s.get('visits')) as number | undefined) ?? 0
-    await s.set('visits', count + 1)
-    const name = req.query.name
-    if (typeof name === 'string') await s.set('name', name)
-    return { visits: count + 1, name: (await s.get('name')) ?? null, isNew: s.isNew }
-  })
-  visits.get('/read', async (req) => ({ data: await req.ctx.session.all() }))
-  app.blueprint(visits)
 
   // OpenAPI: a JSON Schema body, checked before the handler, which echoes what it got.
   const NewBook = {

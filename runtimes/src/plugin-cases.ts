@@ -4,12 +4,13 @@
  * `flows.ts`.
  */
 import type { RuntimeCase } from './cases'
-import { ALLOWED_ORIGIN } from './full-app'
+import { ALLOWED_ORIGIN } from './plain-app'
 
 const problem = /^application\/problem\+json/
 const asJSON = { 'content-type': 'application/json', accept: 'application/json' }
 
-const corsCases: RuntimeCase[] = [
+/** CORS: preflights and actual requests, allowed and refused. */
+export const corsCases: RuntimeCase[] = [
   {
     name: 'cors: a preflight from the allowed origin is answered with the allow headers and Vary',
     request: {
@@ -121,7 +122,8 @@ const corsCases: RuntimeCase[] = [
   },
 ]
 
-const templateCases: RuntimeCase[] = [
+/** Templates from memory. */
+export const templateCases: RuntimeCase[] = [
   {
     name: 'templates: a page from memory extends its layout, includes a partial, escapes, awaits, links',
     request: { path: '/pages/home?q=%3Cb%3Ehi%3C%2Fb%3E' },
@@ -146,7 +148,8 @@ const templateCases: RuntimeCase[] = [
   },
 ]
 
-const openapiCases: RuntimeCase[] = [
+/** The OpenAPI document and validation. */
+export const openapiCases: RuntimeCase[] = [
   {
     name: 'openapi: the document is served at /openapi.json, with the routes and their schemas',
     request: { path: '/openapi.json' },

@@ -1,8 +1,7 @@
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe } from 'vitest'
-import type { Send } from '../src/flows'
 import { type Bundle, bundle } from './_bundle'
-import { runtimeSuite } from './_suite'
+import { intoMiniflare, runtimeSuite } from './_suite'
 
 // workerd with the plugins: src/worker-full.ts bundled as wrangler bundles a Worker with `nodejs_compat`
 // (CommonJS requires of node built-ins turned into imports), the app started at the module's top level.
@@ -31,17 +30,8 @@ afterAll(async () => {
   }
 })
 
-/** miniflare's dispatchFetch takes undici's request options; its Response is read the same way. */
-const send: Send = async (request) =>
-  (await mf.dispatchFetch(request.url, {
-    method: request.method,
-    headers: [...request.headers],
-    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text(),
-    redirect: 'manual',
-  })) as unknown as Response
-
 describe('workerd: a bundled Worker module with the plugins', () => {
   // workerd does not cancel a streaming body's source when its client goes away (checked with miniflare's
   // dispatchFetch and over its socket, `request.signal` with `enable_request_signal` included).
-  runtimeSuite(() => ({ send, origin: 'http://localhost' }), 'unseen')
+  runtimeSuite(() => ({ send: intoMiniflare(mf), origin: 'http://localhost' }), { clientLeaving: 'unseen' })
 })
