@@ -6,9 +6,10 @@
  * costs only requests that missed, as the showcase's own 405 does.
  */
 import FindMyWay from 'find-my-way'
-import { HttpProblem } from './problem.mjs'
+import { sendProblem, statusTitle } from './problem.mjs'
 
 const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']
+const CODES = { 404: 'BRISK_ERR_NOT_FOUND', 405: 'BRISK_ERR_METHOD_NOT_ALLOWED' }
 
 /**
  * Installs the `onRoute` hook (call it before any route is added) and the not-found handler.
@@ -31,22 +32,24 @@ export function installNotFound(app) {
     }
   })
 
+  // The problem is sent from here, not thrown to the error handler: a miss costs no Error and stack trace.
+  const problem = (status, detail) =>
+    detail === undefined
+      ? { type: 'about:blank', title: statusTitle(status), status, code: CODES[status] }
+      : { type: 'about:blank', title: statusTitle(status), status, detail, code: CODES[status] }
+
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]
     const allowed = METHODS.filter((method) => known.find(method, path) !== null)
     // The path's own method is known: a route matched and then found nothing (a missing static file, which
     // @fastify/static hands on with callNotFound): a plain 404, without the router's "No route" detail.
-    if (allowed.includes(request.method)) throw new HttpProblem(404, 'BRISK_ERR_NOT_FOUND')
+    if (allowed.includes(request.method)) return sendProblem(request, reply, problem(404))
     if (allowed.length > 0) {
       const allow = [...allowed, 'OPTIONS'].sort().join(', ')
-      if (request.method === 'OPTIONS') return reply.code(204).header('allow', allow).send()
-      throw new HttpProblem(
-        405,
-        'BRISK_ERR_METHOD_NOT_ALLOWED',
-        `${request.method} is not allowed on ${path}`,
-        { headers: { allow } },
-      )
+      reply.header('allow', allow)
+      if (request.method === 'OPTIONS') return reply.code(204).send()
+      return sendProblem(request, reply, problem(405, `${request.method} is not allowed on ${path}`))
     }
-    throw new HttpProblem(404, 'BRISK_ERR_NOT_FOUND', `No route for ${request.method} ${path}`)
+    return sendProblem(request, reply, problem(404, `No route for ${request.method} ${path}`))
   })
 }
