@@ -76,12 +76,19 @@ async function stopApp(app) {
 let brisk
 let twin
 
-before(async () => {
-  ;[brisk, twin] = await Promise.all([
-    startApp('brisk', process.execPath, ['--import', 'tsx', 'src/main.ts'], `${ROOT}examples/showcase`),
-    startApp('twin', process.execPath, ['bench/showcase/twin/main.mjs'], ROOT),
-  ])
-})
+before(
+  async () => {
+    const started = await Promise.allSettled([
+      startApp('brisk', process.execPath, ['--import', 'tsx', 'src/main.ts'], `${ROOT}examples/showcase`),
+      startApp('twin', process.execPath, ['bench/showcase/twin/main.mjs'], ROOT),
+    ])
+    // Keep whichever started, so after() stops it even when the other failed.
+    ;[brisk, twin] = started.map((result) => result.value)
+    const failed = started.find((result) => result.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+  },
+  { timeout: 40_000 },
+)
 
 after(async () => {
   await Promise.all([stopApp(brisk), stopApp(twin)])
