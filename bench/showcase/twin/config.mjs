@@ -4,7 +4,12 @@
  * whose one-line message names the variable, printed by main.mjs before anything listens.
  */
 
-/** A bad environment; the message is one line, fit for stderr as it is. */
+/**
+ * A bad environment; the message is one line, fit for stderr as it is.
+ *
+ * @example
+ * try { readConfig(process.env) } catch (error) { if (error instanceof ConfigError) console.error(error.message) }
+ */
 export class ConfigError extends Error {
   constructor(message) {
     super(message)

@@ -161,7 +161,7 @@ function known(error, request) {
 }
 
 /** RFC 6750's challenge for a refused bearer token. */
-export function bearerChallenge(description) {
+function bearerChallenge(description) {
   return `Bearer error="invalid_token", error_description="${description}"`
 }
 
