@@ -18,6 +18,9 @@ test('the plugin takes no options, or typed ones', () => {
   })
   // @ts-expect-error autoescape is a boolean
   new Brisk().use(templates, { autoescape: 'yes' })
+  new Brisk().use(templates, { sources: { 'page.html': '<p>{{ x }}</p>' } })
+  // @ts-expect-error sources hold each template's text
+  new Brisk().use(templates, { sources: { 'page.html': 42 } })
 })
 
 test('render() and renderToString() give a response and a string', () => {
