@@ -1,3 +1,4 @@
+import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cases } from '../src/cases'
@@ -49,12 +50,32 @@ describe('the one-file bundle of a fetch-only app', () => {
       'node:stream', // static files (Readable.toWeb), the own server
       'node:tls', // listen({ tls })
     ])
-    // What _bundle.ts counts as static besides import statements: busboy's `require('stream')`. busboy is
-    // CommonJS, inlined in a function that runs only when the node half loads busboy with import() (an
-    // upload, after node:fs loaded), so the bundle's top does not have it. (wrangler with `nodejs_compat`
-    // turns that require into an import of node:stream, which the flag provides.)
-    expect(worker.staticImports).toEqual(['stream'])
-    expect(worker.code).toMatch(/__require\("stream"\)/)
+    // Nor anything a CommonJS dependency requires: busboy (which requires the bare `stream`) is reached through
+    // core's package.json "imports" (#busboy), which under the Worker conditions is a module of core's own.
+    expect(worker.staticImports).toEqual([])
+    expect(worker.code).not.toMatch(/__require\("/)
+  })
+
+  it('builds as wrangler builds without nodejs_compat: only node:* may stay external, nothing bare', async () => {
+    // wrangler without the flag marks `node:*` imports external and leaves the rest to esbuild for the
+    // browser platform, where a bare built-in such as `stream` cannot be resolved and fails the build.
+    const result = await build({
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      conditions: ['source', 'workerd', 'worker', 'browser'],
+      external: ['node:*'],
+      entryPoints: [new URL('../src/worker.ts', import.meta.url).pathname],
+      write: false,
+      outfile: 'worker.js',
+      metafile: true,
+      logLevel: 'silent',
+    })
+    const external = Object.values(result.metafile.outputs).flatMap((output) =>
+      output.imports.filter((i) => i.external),
+    )
+    expect(external.filter((i) => i.kind !== 'dynamic-import')).toEqual([])
   })
 
   it('serves every case on workerd without nodejs_compat', async () => {

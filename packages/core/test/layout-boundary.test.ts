@@ -15,7 +15,7 @@ const SRC = fileURLToPath(new URL('../src', import.meta.url))
 const DOOR = 'node-door.ts'
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)])
 /** Packages that are CommonJS and require node built-ins: loaded like one. */
-const LAZY_PACKAGES = new Set(['busboy'])
+const LAZY_PACKAGES = new Set(['busboy', '#busboy'])
 
 interface Source {
   /** The path relative to src/, with forward slashes: `http/static.ts`. */

@@ -24,7 +24,9 @@ const loaders = {
   os: (): Promise<typeof Os> => import('node:os'),
   path: (): Promise<typeof Path> => import('node:path'),
   stream: (): Promise<typeof Stream> => import('node:stream'),
-  busboy: async () => (await import('busboy')).default,
+  // Through package.json's "imports": busboy itself on node, Bun and Deno; under the Worker conditions a module
+  // that throws, so a Worker bundle holds no busboy and no require('stream') (see src/node/busboy-absent.js).
+  busboy: async () => (await import('#busboy')).default,
 }
 
 /** A module {@link need} can load. */
