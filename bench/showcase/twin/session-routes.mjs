@@ -4,9 +4,10 @@
  * counts visits in a server-side session (cookie `sid`, HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS),
  * `POST /session/reset` destroys it in its store and clears the cookie.
  *
- * The store is @fastify/session's MemoryStore, or with REDIS_URL a small store of our own (@fastify/session
- * takes express-session-style callback stores): the session as JSON under `twin:sess:<id>`, `SET … PX` on each
- * write, `GET`, `DEL`, the commands the showcase's RedisStore sends. A store failure is a 503.
+ * @fastify/session takes express-session-style callback stores; the twin has two small ones, as the
+ * showcase's: in memory (bounded, expiring, JSON copies), or with REDIS_URL in Redis (the session as JSON under
+ * `twin:sess:<id>`, `SET … PX` on each write, `GET`, `DEL`, the commands the showcase's RedisStore sends). A
+ * store failure is a 503.
  */
 import { randomBytes } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
@@ -20,6 +21,44 @@ const unavailable = () =>
   new HttpProblem(503, 'BRISK_SESSION_ERR_STORE_UNAVAILABLE', 'The session store is unavailable', {
     headers: { 'retry-after': '1' },
   })
+
+/**
+ * An express-session-style store in this process's memory, as the showcase's own MemoryStore: each session
+ * kept as JSON (a copy, as a real store gives), expiring after a day, at most `max` of them (the least
+ * recently used goes first). @fastify/session's default MemoryStore keeps the live objects, unbounded and
+ * forever (its README: not for production), which would be less work and less safety than the showcase's.
+ *
+ * @example
+ * new MemorySessionStore({ max: 10_000 })
+ */
+export class MemorySessionStore {
+  #entries = new Map()
+  #max
+
+  constructor({ max = 10_000 } = {}) {
+    this.#max = max
+  }
+  get(id, callback) {
+    const entry = this.#entries.get(id)
+    if (entry === undefined || entry.expires <= Date.now()) {
+      if (entry !== undefined) this.#entries.delete(id)
+      return callback(null, null)
+    }
+    this.#entries.delete(id)
+    this.#entries.set(id, entry)
+    callback(null, JSON.parse(entry.json))
+  }
+  set(id, session, callback) {
+    this.#entries.delete(id)
+    this.#entries.set(id, { json: JSON.stringify(session), expires: Date.now() + TTL_MS })
+    while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value)
+    callback()
+  }
+  destroy(id, callback) {
+    this.#entries.delete(id)
+    callback()
+  }
+}
 
 /**
  * An express-session-style store on an ioredis client.
@@ -76,7 +115,7 @@ export async function sessionRoutes(app, { secret, store }) {
     idGenerator: () => randomBytes(32).toString('base64url'),
     saveUninitialized: false,
     rolling: false,
-    ...(store === undefined ? {} : { store }),
+    store: store ?? new MemorySessionStore(),
   })
 
   // A session that failed to save must not be saved again while its error is sent (@fastify/session saves in
