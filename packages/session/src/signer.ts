@@ -35,9 +35,44 @@ export async function createSigner(
 ): Promise<Signer> {
   if (options.web !== true) {
     const node = await loadNodeCrypto()
-    if (node !== undefined) return nodeSigner(node, secrets)
+    if (node !== undefined) return remembering(nodeSigner(node, secrets))
   }
-  return webSigner(secrets)
+  return remembering(await webSigner(secrets))
+}
+
+/** How many verified cookie values {@link remembering} keeps: about 2.5 MB at most. */
+export const VERIFIED_CACHE_SIZE = 10_000
+
+/**
+ * `signer`, remembering the cookie values it has verified (value → id), so a browser's next request with the
+ * same cookie costs a `Map` lookup instead of an HMAC (about 5 µs with node:crypto, a promise with
+ * WebCrypto). Only values that passed verification are kept, and the secrets never change while the app
+ * runs, so a value that is found here would verify again: nothing is accepted that verification refuses.
+ * Bounded: past {@link VERIFIED_CACHE_SIZE} values, the oldest is forgotten. Whether the session exists is
+ * still asked of the store on every request.
+ *
+ * @example
+ * const signer = remembering(nodeSigner(crypto, secrets))
+ */
+export function remembering(signer: Signer, size = VERIFIED_CACHE_SIZE): Signer {
+  const verified = new Map<string, string>()
+  const keep = (value: string, id: string | undefined): string | undefined => {
+    if (id !== undefined) {
+      if (verified.size >= size) verified.delete(verified.keys().next().value as string)
+      verified.set(value, id)
+    }
+    return id
+  }
+  return {
+    randomId: () => signer.randomId(),
+    sign: (id) => signer.sign(id),
+    unsign(value) {
+      const known = verified.get(value)
+      if (known !== undefined) return known
+      const id = signer.unsign(value)
+      return id instanceof Promise ? id.then((found) => keep(value, found)) : keep(value, id)
+    },
+  }
 }
 
 async function loadNodeCrypto(): Promise<NodeCrypto | undefined> {

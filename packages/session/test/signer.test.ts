@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fromBase64url, toBase64url } from '../src/base64url'
-import { createSigner } from '../src/signer'
+import { createSigner, remembering, type Signer } from '../src/signer'
 import { OLD_SECRET, SECRET } from './_helpers'
 
 describe.each([
@@ -64,5 +64,62 @@ describe('node:crypto and WebCrypto signers', () => {
     expect(toBase64url(fromBase64url(variant.split('.')[1]!)!)).toBe(signed.split('.')[1])
     expect(await node.unsign(variant)).toBeUndefined()
     expect(await web.unsign(variant)).toBeUndefined()
+  })
+})
+
+describe('remembering: verified cookie values are kept, refused ones never', () => {
+  /** A signer that counts the values it is asked to verify. */
+  async function counted(web: boolean): Promise<{ inner: Signer; asked: string[] }> {
+    const real = await createSigner([SECRET], { web })
+    const asked: string[] = []
+    return {
+      asked,
+      inner: {
+        randomId: () => real.randomId(),
+        sign: (id) => real.sign(id),
+        unsign: (value) => {
+          asked.push(value)
+          return real.unsign(value)
+        },
+      },
+    }
+  }
+
+  it.each([false, true])('answers a value verified before from memory (web: %s)', async (web) => {
+    const { inner, asked } = await counted(web)
+    const signer = remembering(inner)
+    const id = signer.randomId()
+    const signed = await signer.sign(id)
+    expect(await signer.unsign(signed)).toBe(id)
+    expect(await signer.unsign(signed)).toBe(id)
+    expect(signer.unsign(signed)).toBe(id) // synchronous once known, even over WebCrypto
+    expect(asked).toEqual([signed])
+  })
+
+  it('asks again for every refused value, and never takes a near miss of a known one', async () => {
+    const { inner, asked } = await counted(false)
+    const signer = remembering(inner)
+    const id = signer.randomId()
+    const signed = await signer.sign(id)
+    await signer.unsign(signed)
+    const forged = `${id}.${'A'.repeat(43)}`
+    expect(await signer.unsign(forged)).toBeUndefined()
+    expect(await signer.unsign(forged)).toBeUndefined()
+    expect(await signer.unsign(`${signed}x`)).toBeUndefined()
+    expect(await signer.unsign(signed.slice(0, -1))).toBeUndefined()
+    expect(asked).toEqual([signed, forged, forged, `${signed}x`, signed.slice(0, -1)])
+  })
+
+  it('is bounded: past its size, the oldest value is verified again', async () => {
+    const { inner, asked } = await counted(false)
+    const signer = remembering(inner, 2)
+    const values = await Promise.all([1, 2, 3].map(() => signer.sign(signer.randomId())))
+    for (const value of values) await signer.unsign(value)
+    asked.length = 0
+    await signer.unsign(values[2]!)
+    await signer.unsign(values[1]!)
+    expect(asked).toEqual([])
+    await signer.unsign(values[0]!)
+    expect(asked).toEqual([values[0]])
   })
 })
