@@ -9,7 +9,10 @@ import type { JwtKey } from '../src/index'
 import { clientFor, loginAs, newApp, SECRET } from './_apps'
 
 const parts = (token: string) => {
-  const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()))
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()))
   return { header, payload }
 }
 
