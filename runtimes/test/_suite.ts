@@ -50,8 +50,8 @@ export function runtimeSuite(target: () => { send: Send; origin: string }, optio
 export const overSocket: Send = (request) => fetch(request, { redirect: 'manual' })
 
 /**
- * Sends into workerd through miniflare's `dispatchFetch`, which takes undici's request options; its
- * Response is read the same way.
+ * Sends into workerd through miniflare's `dispatchFetch`, which takes undici's request options; its Response
+ * is read the same way.
  *
  * @example
  * const send = intoMiniflare(mf)
