@@ -230,7 +230,7 @@ test('pages: / and /hello render the same templates to the same HTML, name escap
   assert.match(t.text, /Hello, &lt;b&gt;Ada&lt;\/b&gt;!/)
 })
 
-test('404 and 405: unknown paths, wrong methods with Allow, OPTIONS on a known path, HTML for a browser', async () => {
+test('404, 405 and 400: unknown paths, wrong methods with Allow, OPTIONS on a known path, a malformed path, HTML for a browser', async () => {
   for (const [method, path] of [
     ['GET', '/nope'],
     ['POST', '/nope/deeper'],
@@ -240,6 +240,7 @@ test('404 and 405: unknown paths, wrong methods with Allow, OPTIONS on a known p
     ['DELETE', '/session/visits'],
     ['OPTIONS', '/auth'],
     ['OPTIONS', '/health'],
+    ['GET', '/api/v1/books/%zz'],
   ]) {
     const [b, t] = await both(path, { method })
     assertAlike(b, t, `${method} ${path}`)

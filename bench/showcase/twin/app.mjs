@@ -38,6 +38,7 @@ function sessionSecret(jwtSecret) {
  * await app.listen({ port: 8000, host: '127.0.0.1' })
  */
 export async function createTwin(config) {
+  const handleError = errorHandler(config.dev)
   const app = Fastify({
     // Outside development mode no logger, as the bench's other Fastify servers (errors go to stderr anyway).
     logger: config.dev,
@@ -46,6 +47,9 @@ export async function createTwin(config) {
     // JSON bodies are checked as they are (`"2001"` is not an integer) and every bad field is named.
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false } },
     clientErrorHandler,
+    // What the router refuses before any route (a malformed percent-encoding, a parameter over Fastify's 100
+    // characters, answered 414) goes to the same handler, as problem+json.
+    frameworkErrors: handleError,
     // A stop finishes what was received (the contract; Fastify would answer 503 to requests it routes after
     // close() began, even ones that arrived before the signal).
     return503OnClosing: false,
@@ -60,7 +64,7 @@ export async function createTwin(config) {
   // Only JSON bodies: anything else is a 415 (Fastify would otherwise read text/plain as a string).
   app.removeContentTypeParser('text/plain')
   installNotFound(app)
-  app.setErrorHandler(errorHandler(config.dev))
+  app.setErrorHandler(handleError)
 
   const users = createUsers()
   app.addHook('onReady', () => users.prepare())

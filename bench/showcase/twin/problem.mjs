@@ -153,6 +153,8 @@ function known(error, request) {
       return new HttpProblem(400, 'BRISK_ERR_JSON_EMPTY', 'The JSON body is empty')
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HttpProblem(400, 'BRISK_ERR_JSON_MALFORMED', 'The body is not valid JSON')
+    case 'FST_ERR_BAD_URL':
+      return new HttpProblem(400, 'BRISK_ERR_BAD_REQUEST', 'The path has a malformed percent-encoding')
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem(400, 'BRISK_ERR_BAD_REQUEST', 'The body does not match its Content-Length')
     default:
