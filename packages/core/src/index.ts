@@ -41,7 +41,6 @@ export type {
   RequestHook,
   ResponseHook,
 } from './app/types'
-export { VERSION } from './app/version'
 export { HTTPMethodView } from './app/view'
 // Entries
 export type { InjectOptions, InjectResponse } from './entries/inject'
@@ -90,3 +89,4 @@ export { consoleLogger } from './log/logger'
 export type { ListenOptions, ServerHandle } from './node/server'
 export type { FileOptions } from './node/static-files'
 export { RoutePatternError } from './router/path'
+export { VERSION } from './version'

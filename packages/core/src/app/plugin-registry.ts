@@ -6,9 +6,9 @@
 import satisfies from 'semver/functions/satisfies.js'
 import validRange from 'semver/ranges/valid.js'
 import { BriskError } from '../http/errors'
+import { VERSION } from '../version'
 import { underKey } from './registration-order'
 import { kScope, type Scope } from './scope'
-import { VERSION } from './version'
 
 /**
  * Registers every plugin of `scope` and of the scopes below it; `outer` names the plugins registered around it,

@@ -6,8 +6,8 @@
  */
 import cluster from 'node:cluster'
 import { fileURLToPath } from 'node:url'
-import { VERSION } from '../app/version'
 import { reportFailure } from '../node/cluster'
+import { VERSION } from '../version'
 import { CliError, parseCommandLine, type RoutesCommand, type ServeCommand, USAGE } from './cli-args'
 import { DEV_CHILD_ENV, superviseDev } from './cli-dev'
 import { type CliApp, loadApp } from './cli-load'
