@@ -117,6 +117,28 @@ export function renderShowcase(results) {
   )
   out.push("`RSS after`: all the app's processes, after its last run of the round.", '')
 
+  // What the mix would cost if each request cost what it costs alone: the routes' figures, weighted.
+  const alone = runs['memory-1'] ?? {}
+  const weighted = (app) => {
+    let sum = 0
+    for (const kind of Object.values(KIND)) {
+      const run = Object.keys(alone).find((r) => !r.startsWith('mix') && r.split('+').includes(kind.name))
+      const us = stat(alone[run]?.[app], 'usPerReq').median
+      if (!Number.isFinite(us)) return Number.NaN
+      sum += kind.weight * us
+    }
+    return sum / 100
+  }
+  const sums = apps.map((app) => [app, weighted(app), stat(alone.mix?.[app], 'usPerReq').median])
+  if (sums.some(([, w]) => Number.isFinite(w))) {
+    out.push(
+      `Memory mode, one worker: the routes alone, weighted as in the mix, would cost ${sums
+        .map(([app, w, m]) => `${title(app)} ${formatUs(w)} µs/req (the mix: ${ratio(m, w)} that)`)
+        .join(', ')}.`,
+      '',
+    )
+  }
+
   // Against the target: the mix ≤ 0.7× the twin's CPU with p99 no higher; plugin routes ≤ 0.8×.
   const verdicts = []
   for (const config of configs) {
