@@ -645,3 +645,56 @@ test('static files, the OpenAPI document and Swagger UI', async () => {
   const body = (doc) => doc.paths['/api/v1/books'].post.requestBody.content['application/json'].schema
   assert.deepEqual(body(to.json), body(bo.json), 'the same request body schema on POST books')
 })
+
+/** Runs an app with `env` and resolves with its exit code and output (it must stop by itself within 20 s). */
+function runToExit(command, args, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (c) => (output += c))
+    child.stderr.on('data', (c) => (output += c))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`still running after 20 s:\n${output}`))
+    }, 20_000)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+test('a bad environment: both refuse to start, exit code 1, a message naming the variable', async () => {
+  for (const [env, name] of [
+    [{ WORKERS: '0' }, 'WORKERS'],
+    [{ WORKERS: '2', REDIS_URL: '' }, 'REDIS_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+  ]) {
+    const base = { PORT: '0', JWT_SECRET: SECRET, REDIS_URL: '', WORKERS: '', ...env }
+    const [b, t] = await Promise.all([
+      runToExit(process.execPath, ['--import', 'tsx', 'src/main.ts'], `${ROOT}examples/showcase`, base),
+      runToExit(process.execPath, ['bench/showcase/twin/main.mjs'], ROOT, base),
+    ])
+    assert.equal(b.code, 1, `brisk with ${JSON.stringify(env)}`)
+    assert.equal(t.code, 1, `twin with ${JSON.stringify(env)}: ${t.output}`)
+    // One line naming the variable, the showcase's own words after each app's prefix.
+    const line = (output, prefix) => output.split('\n').find((l) => l.startsWith(prefix) && l.includes(name))
+    const said = line(t.output, 'twin: ')
+    assert.ok(said !== undefined, t.output)
+    assert.equal(said.slice('twin: '.length), line(b.output, 'showcase: ')?.slice('showcase: '.length))
+  }
+})
+
+// Last: the stop. after() would stop them anyway; here how they exit is asserted.
+test('SIGTERM: both stop and exit 0', async () => {
+  const exits = [brisk, twin].map(
+    (app) => new Promise((resolve) => app.child.once('exit', (code, signal) => resolve(code ?? signal))),
+  )
+  brisk.child.kill('SIGTERM')
+  twin.child.kill('SIGTERM')
+  assert.deepEqual(await Promise.all(exits), [0, 0])
+})
