@@ -66,7 +66,7 @@ describe('workerd without nodejs_compat', () => {
     expect(error.name).toBe('BriskError')
     expect(error.code).toBe('BRISK_ERR_RUNTIME_UNSUPPORTED')
     expect(error.message).toMatch(
-      /^listen\(\) .* needs node:net, node:stream, node:cluster, which this runtime \(Cloudflare-Workers\) cannot load/,
+      /^listen\(\) .* needs node:net, node:cluster, which this runtime \(Cloudflare-Workers\) cannot load/,
     )
     // The app itself goes on answering through app.fetch.
     expect((await get('/')).body).toBe('plain app')

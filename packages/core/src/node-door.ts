@@ -16,7 +16,7 @@ export type NodeFeature = 'listen' | 'static' | 'uploads'
 export type NodeHalf = typeof import('./node/half')
 
 const FEATURES: Record<NodeFeature, { what: string; needs: readonly BuiltinName[] }> = {
-  listen: { what: "listen() (Brisk's own server, workers, signals)", needs: ['net', 'stream', 'cluster'] },
+  listen: { what: "listen() (Brisk's own server, workers, signals)", needs: ['net', 'cluster'] },
   static: { what: 'app.static() and file() (files on disk)', needs: ['fs', 'fsPromises', 'path', 'stream'] },
   uploads: {
     what: 'multipart/form-data bodies (busboy, large files to temporary files)',
