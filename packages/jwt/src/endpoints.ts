@@ -2,12 +2,12 @@
  * The handlers of the auth blueprint: login, verify, me, refresh, logout and the JWKS. Each is a top-level
  * function of the resolved config and the request; the blueprint binds them once, at registration.
  */
-import { randomBytes } from 'node:crypto'
 import { type BriskRequest, type BriskResponse, empty, json } from '@brisk/core'
 import type { Config } from './config'
 import { JwtHTTPError } from './errors'
 import { checkCsrf, userGone } from './guard'
 import type { AccessClaims } from './options'
+import { randomBase64url } from './random'
 import { hashToken, newFamilyId, newRefreshToken } from './refresh-store'
 import { signAccess } from './tokens'
 
@@ -152,7 +152,7 @@ async function answerTokens(
     )
   }
   // Cookie mode: the CSRF token goes in the access token too, so only this server's pair of cookies matches.
-  const csrf = randomBytes(24).toString('base64url')
+  const csrf = randomBase64url(24)
   const accessToken = await signAccess(config, String(sub), { ...rest, csrf })
   const res = json({ csrf_token: csrf }, status)
   const base = { secure: cookies.secure, sameSite: cookies.sameSite, domain: cookies.domain }

@@ -7,7 +7,8 @@
  * Stores see only SHA-256 hashes of tokens, never the tokens: a copy of the store (a backup, a `MONITOR`)
  * hands out nothing that can be presented.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import { randomBase64url } from './random'
 
 /**
  * What a rotation found. `rotated`: the token was the family's live one and `next` replaced it; `reused`:
@@ -50,7 +51,7 @@ export interface RefreshTokenStore {
  * const token = newRefreshToken() // 43 characters
  */
 export function newRefreshToken(): string {
-  return randomBytes(32).toString('base64url')
+  return randomBase64url(32)
 }
 
 /**
@@ -60,7 +61,7 @@ export function newRefreshToken(): string {
  * await store.create(hashToken(token), newFamilyId(), claims, ttlMs)
  */
 export function newFamilyId(): string {
-  return randomBytes(16).toString('base64url')
+  return randomBase64url(16)
 }
 
 /**

@@ -3,12 +3,12 @@
  * seen before costs a `Map` lookup and a clock read; a new one is checked in full (size, shape, key and
  * pinned algorithm, signature, then `exp`, `nbf`, `iss`, `aud` and the required claims).
  */
-import { randomBytes } from 'node:crypto'
 import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose'
 import { type Config, MAX_TOKEN_BYTES } from './config'
 import { invalidToken, type JwtHTTPError, type JwtHTTPErrorCode } from './errors'
 import type { ResolvedKey } from './keys'
 import type { AccessClaims } from './options'
+import { randomBase64url } from './random'
 import { parseScopes } from './scopes'
 import type { Verified } from './token-cache'
 
@@ -41,7 +41,7 @@ export async function signAccess(
       iat: now,
       nbf: now,
       exp: now + config.accessTtl,
-      jti: randomBytes(16).toString('base64url'),
+      jti: randomBase64url(16),
     }
     if (config.issuer !== undefined) payload.iss = config.issuer
     if (config.audience !== undefined) payload.aud = config.audience
@@ -55,7 +55,7 @@ export async function signAccess(
     .setIssuedAt(now)
     .setNotBefore(now)
     .setExpirationTime(now + config.accessTtl)
-    .setJti(randomBytes(16).toString('base64url'))
+    .setJti(randomBase64url(16))
   if (config.issuer !== undefined) jwt.setIssuer(config.issuer)
   if (config.audience !== undefined) jwt.setAudience(config.audience)
   return jwt.sign(key.sign as CryptoKey | Uint8Array)
