@@ -3,7 +3,7 @@
  * and `listen()` (a node server); and a multipart upload, which core reads there without busboy. Each app is reached under its own path prefix; what the
  * apps log is kept, and `GET /logged` answers it, so the test can see what was logged.
  */
-import { Brisk, type Logger } from '@brisk/core'
+import { Brisk, file, type Logger } from '@brisk/core'
 
 const logged: { code?: unknown; message?: unknown; msg?: string }[] = []
 const keep = (obj: object | string, msg?: string): void => {
@@ -30,6 +30,7 @@ app.get('/listen', async () => {
     return { name, code, message }
   }
 })
+app.get('/file', () => file('./report.pdf'))
 app.post('/upload', async (req) => {
   const [file] = (await req.files()).a ?? []
   return { fields: await req.form(), name: file?.filename, path: file?.path, text: await file?.text() }

@@ -72,6 +72,16 @@ describe('workerd without nodejs_compat', () => {
     expect((await get('/')).body).toBe('plain app')
   })
 
+  it('file() in a handler answers 500 problem+json and logs BRISK_ERR_RUNTIME_UNSUPPORTED', async () => {
+    const before = JSON.parse((await get('/logged')).body) as Logged[]
+    const res = await get('/file')
+    expect(res.status).toBe(500)
+    expect(res.type).toMatch(/^application\/problem\+json/)
+    const logged = (JSON.parse((await get('/logged')).body) as Logged[]).slice(before.length)
+    expect(logged.map((entry) => entry.code)).toEqual(['BRISK_ERR_RUNTIME_UNSUPPORTED'])
+    expect(logged[0]?.message).toMatch(/^app\.static\(\) and file\(\) .* needs node:fs/)
+  })
+
   it('a multipart upload is read by the runtime, the file in memory, and nothing is logged', async () => {
     const before = JSON.parse((await get('/logged')).body) as Logged[]
     const res = await get('/upload', {
