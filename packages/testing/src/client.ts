@@ -4,7 +4,7 @@
  */
 import type { Brisk } from '@brisk/core'
 import { nextTestId, serverUrl, TEST_ID_HEADER } from './app-state'
-import type { CookieJar } from './cookie-jar'
+import type { CookieJar } from './cookies/cookie-jar'
 import { TestClientError } from './errors'
 import {
   buildRequest,

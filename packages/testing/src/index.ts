@@ -16,9 +16,11 @@ export { TEST_ID_HEADER } from './app-state'
 export type { TestClient } from './client'
 // The client
 export { testClient } from './client'
-export type { CookieSetOptions, JarCookie } from './cookie-jar'
+export type { CookieSetOptions, JarCookie } from './cookies/cookie-jar'
 // Cookies
-export { CookieJar } from './cookie-jar'
+export { CookieJar } from './cookies/cookie-jar'
+export type { SetCookie } from './cookies/set-cookie'
+export { parseSetCookie } from './cookies/set-cookie'
 export type { TestClientErrorCode } from './errors'
 // Errors
 export { errorCodes, TestClientError } from './errors'
@@ -27,7 +29,5 @@ export type { SeenRequest } from './response'
 // Responses
 export { TestResponse } from './response'
 export type { ClientMode, TestClientOptions } from './session'
-export type { SetCookie } from './set-cookie'
-export { parseSetCookie } from './set-cookie'
 // Websockets
 export type { CloseInfo, TestWebSocket, WebSocketMessage, WebSocketOptions } from './websocket'

@@ -2,7 +2,7 @@
  * Turns what a test writes (`client.post('/books', { json, query, cookies })`) into the request that goes on
  * the wire, the same bytes and headers in both modes.
  */
-import type { CookieJar } from './cookie-jar'
+import type { CookieJar } from './cookies/cookie-jar'
 import { TestClientError } from './errors'
 import type { WireRequest } from './transport'
 

@@ -5,8 +5,8 @@
 import { AssertionError } from 'node:assert'
 import type { Brisk, BriskRequest, RouteInfo } from '@brisk/core'
 import { TEST_ID_HEADER } from './app-state'
+import { parseSetCookie, type SetCookie } from './cookies/set-cookie'
 import { TestClientError } from './errors'
-import { parseSetCookie, type SetCookie } from './set-cookie'
 import type { WireResponse } from './transport'
 
 /** The request as the app saw it, captured by the client's hooks. */

@@ -7,7 +7,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import type { Brisk } from '@brisk/core'
 import { type AppState, attach, serverUrl } from './app-state'
-import { CookieJar } from './cookie-jar'
+import { CookieJar } from './cookies/cookie-jar'
 import { TestClientError } from './errors'
 import type { TestWebSocket } from './websocket'
 

@@ -6,7 +6,7 @@
  * @example
  * import { describe, expect } from 'vitest'
  * import { createTest } from '@brisk/testing/vitest'
- * import { makeApp } from '../src/app'
+ * import { makeApp } from './app'
  *
  * const test = createTest(() => makeApp())
  * describe.concurrent('books', () => {
@@ -21,8 +21,8 @@ import type { Brisk } from '@brisk/core'
 import { test as base, expect } from 'vitest'
 import { attach } from './app-state'
 import { type TestClient, testClient } from './client'
-import { type BriskMatchers, matchers } from './matchers'
 import type { TestClientOptions } from './session'
+import { type BriskMatchers, matchers } from './vitest/matchers'
 
 /** The fixtures `createTest` adds to each test's context. */
 export interface BriskFixtures<A extends Brisk<any> = Brisk<any>> {
@@ -91,9 +91,9 @@ declare module 'vitest' {
 }
 
 // The Vite plugin for `vitest.config.ts` that lowers standard decorators (Oxc does not): see decorators.ts.
-export type { DecoratorsPlugin } from './decorators'
-export { standardDecorators } from './decorators'
-export type { EntryClient, EntryName, Got, Sent } from './entries'
-export { entryNames, forEachEntry, makeClient, once } from './entries'
-export type { ErrorTableOptions } from './errors-doc'
-export { describeErrorTable, errorCodesInSource, readErrorTable } from './errors-doc'
+export type { DecoratorsPlugin } from './vitest/decorators'
+export { standardDecorators } from './vitest/decorators'
+export type { EntryClient, EntryName, Got, Sent } from './vitest/entries'
+export { entryNames, forEachEntry, makeClient, once } from './vitest/entries'
+export type { ErrorTableOptions } from './vitest/errors-doc'
+export { describeErrorTable, errorCodesInSource, readErrorTable } from './vitest/errors-doc'

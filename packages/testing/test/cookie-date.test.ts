@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseCookieDate } from '../src/cookie-date'
+import { parseCookieDate } from '../src/cookies/cookie-date'
 
 const iso = (value: string) => parseCookieDate(value)?.toISOString()
 

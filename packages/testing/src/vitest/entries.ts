@@ -6,7 +6,7 @@
  */
 import type { Brisk } from '@brisk/core'
 import { describe } from 'vitest'
-import { testClient } from './client'
+import { testClient } from '../client'
 
 export type EntryName = 'inject' | 'fetch' | 'node'
 export const entryNames: readonly EntryName[] = ['inject', 'fetch', 'node']

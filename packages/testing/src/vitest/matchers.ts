@@ -3,8 +3,8 @@
  * anything with a `status` and `headers` (an `app.inject` result, a fetch `Response`), and fail with the
  * status, the body and, when no route matched, the app's route table.
  */
-import { TestClientError } from './errors'
-import { TestResponse } from './response'
+import { TestClientError } from '../errors'
+import { TestResponse } from '../response'
 
 /** What a matcher returns to `expect`. */
 export interface MatcherOutcome {
