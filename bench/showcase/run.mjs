@@ -353,6 +353,7 @@ async function main() {
       // disagree): that is no figure.
       p99Ms: report.p99Ms > 0 ? report.p99Ms : Number.NaN,
       requests: report.requests,
+      load1: loadavg()[0],
       sent: report.mix.sent,
       statuses: report.mix.statuses,
       substituted: report.mix.substituted,

@@ -34,7 +34,12 @@ export const APPS = {
   },
 }
 
-/** Whether the app's entry file is there (the twin may not be, in a checkout that predates it). */
+/**
+ * Whether the app's entry file is there (the twin may not be, in a checkout that predates it).
+ *
+ * @example
+ * appPresent('twin') // true once bench/showcase/twin/main.mjs exists
+ */
 export function appPresent(name) {
   const app = APPS[name]
   return existsSync(
@@ -160,7 +165,12 @@ export async function startApp(name, { workers = 1, redisUrl, cpus, env = {}, ti
 /** Every app still running, stopped when the runner stops: none is left behind. */
 const running = new Set()
 
-/** Stops every app this process started and has not stopped yet. */
+/**
+ * Stops every app this process started and has not stopped yet.
+ *
+ * @example
+ * after(() => stopAll())
+ */
 export async function stopAll() {
   await Promise.all([...running].map((stop) => stop()))
 }

@@ -9,6 +9,10 @@ import { KIND, schedule, statusOk } from './mix.mjs'
 /**
  * The state a driver shares between its connections: the clients, the queued ids, the refresh pool. The
  * pool is the clients' own list of refresh tokens, so that tokens rotated here stay the clients' tokens.
+ *
+ * @example
+ * const state = driverState(clients)
+ * await sendOne(url, 'auth.refresh', state) // clients.refresh now holds the rotated token
  */
 export function driverState(clients) {
   return { clients, queue: [], pool: clients.refresh, turn: 0, substituted: {} }
@@ -46,6 +50,9 @@ function nextRequest(baseUrl, name, state) {
 /**
  * Sends the next request of kind `name` and judges the answer. Resolves with
  * `{ kind, status, body, headers, problem }`: `problem` is undefined when the answer is right.
+ *
+ * @example
+ * const { problem } = await sendOne('http://127.0.0.1:4000', 'page', driverState(clients))
  */
 export async function sendOne(baseUrl, name, state) {
   const { kind, url, init } = nextRequest(baseUrl, name, state)

@@ -12,13 +12,23 @@ const SCRIPT = fileURLToPath(new URL('../wrk/mix.lua', import.meta.url))
 
 const TIME_UNITS = { us: 1e-3, ms: 1, s: 1e3, m: 60e3 }
 
-/** wrk's median latency (the `50%` line of `--latency`), in ms. */
+/**
+ * wrk's median latency (the `50%` line of `--latency`), in ms.
+ *
+ * @example
+ * parseP50('     50%    2.94ms\n') // 2.94
+ */
 export function parseP50(output) {
   const m = /^\s*50(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(output)
   return m === null ? Number.NaN : Number(m[1]) * TIME_UNITS[m[2]]
 }
 
-/** The `MIX {json}` line that mix.lua's done() prints. */
+/**
+ * The `MIX {json}` line that mix.lua's done() prints.
+ *
+ * @example
+ * parseMix('MIX {"sent":{"page":3},"statuses":{"200":3},"substituted":{},"pool":[]}\n').sent.page // 3
+ */
 export function parseMix(output) {
   const m = /^MIX (\{.*\})\s*$/m.exec(output)
   if (m === null) throw new Error(`wrk printed no MIX line:\n${output}`)

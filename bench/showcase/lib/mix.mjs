@@ -178,7 +178,12 @@ export const KINDS = [
 /** The kinds by name. */
 export const KIND = Object.fromEntries(KINDS.map((k) => [k.name, k]))
 
-/** Whether `status` is what `kind` may be answered with. */
+/**
+ * Whether `status` is what `kind` may be answered with.
+ *
+ * @example
+ * statusOk(KIND['books.delete'], 404) // true: with two workers a delete may reach the other one
+ */
 export function statusOk(kind, status) {
   return Array.isArray(kind.status) ? kind.status.includes(status) : kind.status === status
 }
@@ -209,7 +214,14 @@ export function schedule(only) {
   return order
 }
 
-/** What the clients hold before the run: access and refresh tokens from their logins, session cookies. */
+/**
+ * What the clients hold before the run: access and refresh tokens from their logins (as alice, a few at a
+ * time), and session cookies from first visits.
+ *
+ * @example
+ * const clients = await prepareClients('http://127.0.0.1:4000', { logins: 24, sessions: 16 })
+ * clients.refresh.length // 24
+ */
 export async function prepareClients(baseUrl, { logins = 16, sessions = 16 } = {}) {
   const login = async () => {
     const res = await fetch(new URL('/auth', baseUrl), {
@@ -242,7 +254,12 @@ export async function prepareClients(baseUrl, { logins = 16, sessions = 16 } = {
   }
 }
 
-/** The headers of one request of `kind`, for the client holding `access` and `cookie`. */
+/**
+ * The headers of one request of `kind`, for the client holding `access` and `cookie`.
+ *
+ * @example
+ * headersFor(KIND['auth.me'], { access: 'eyJ…' }) // { authorization: 'Bearer eyJ…' }
+ */
 export function headersFor(kind, { access, cookie }) {
   const headers = { ...(kind.headers ?? {}) }
   if (kind.auth) headers.authorization = `Bearer ${access}`
@@ -250,7 +267,13 @@ export function headersFor(kind, { access, cookie }) {
   return headers
 }
 
-/** A Lua string literal for any bytes: printable ASCII as it is, everything else as `\ddd`. */
+/**
+ * A Lua string literal for any bytes: printable ASCII as it is, everything else as `\ddd` (a Lua long
+ * string would turn `\r\n` into `\n`).
+ *
+ * @example
+ * luaString('a"b\r\n') // '"a\\"b\\13\\10"'
+ */
 export function luaString(text) {
   let out = '"'
   for (const byte of Buffer.from(text, 'utf8')) {

@@ -34,7 +34,12 @@ function routeLabel(run) {
     .join(' + ')
 }
 
-/** The markdown of one run. */
+/**
+ * The markdown of one run: settings, the mix, the target, each route alone, the plugin routes, start-up.
+ *
+ * @example
+ * console.log(renderShowcase(JSON.parse(readFileSync('showcase/results-….json', 'utf8'))))
+ */
 export function renderShowcase(results) {
   const { meta, configs, apps, runs, starts, plugins, failures, notes } = results
   const s = meta.settings
@@ -308,6 +313,9 @@ between the two markers below. What is measured and how: [showcase/README.md](sh
 /**
  * Puts `markdown` between the showcase markers of `file`, adding the section (before "What each change
  * bought", or at the end) when it is not there yet. Reads the file right before writing: others edit it too.
+ *
+ * @example
+ * writeShowcase('bench/RESULTS.md', renderShowcase(results))
  */
 export function writeShowcase(file, markdown) {
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n'
