@@ -9,7 +9,7 @@
  *   node showcase/run.mjs [--rounds 3] [--duration 3] [--warmup 1] [--write] …   (from bench/; --help)
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -216,10 +216,38 @@ function ticksNow(app, redis) {
 
 function gitHead() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE, encoding: 'utf8' }).trim()
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE, encoding: 'utf8' }).trim()
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--', ...MEASURED.map((p) => `packages/${p}/src`)],
+      {
+        cwd: HERE,
+        encoding: 'utf8',
+      },
+    ).trim()
+    return `${head}${dirty ? ' (with uncommitted changes in the packages measured)' : ''}`
   } catch {
     return undefined
   }
+}
+
+/** The packages the showcase runs, from their dist: the figures are the dist's, whatever src says. */
+const MEASURED = ['core', 'cors', 'jwt', 'openapi', 'session', 'templates']
+
+/** The packages whose dist is older than their src (the run measures the older code: say so). */
+function staleDists() {
+  const root = fileURLToPath(new URL('../../packages/', import.meta.url))
+  const newest = (dir) =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((d) => d.isFile())
+      .reduce((max, d) => Math.max(max, statSync(join(d.parentPath ?? d.path, d.name)).mtimeMs), 0)
+  return MEASURED.filter((p) => {
+    try {
+      return newest(join(root, p, 'src')) > newest(join(root, p, 'dist'))
+    } catch {
+      return false
+    }
+  })
 }
 
 function quote(arg) {
@@ -292,6 +320,7 @@ async function main() {
         .join(' / '),
     ],
     git: gitHead(),
+    stale: staleDists(),
     note: opt.note,
     versions: {
       brisk: versionOf('@brisk/core'),

@@ -58,6 +58,10 @@ export function renderShowcase(results) {
   out.push(
     `- Load average (1 min) at start, before each configuration and round, and at the end (1/5/15 min): ${meta.load.join(', ')}`,
   )
+  if (meta.stale?.length > 0)
+    out.push(
+      `- Built code older than its sources for: ${meta.stale.map((p) => `@brisk/${p}`).join(', ')} (the figures are the built code's)`,
+    )
   out.push(
     "- CPU µs/req: user + system time of every process of the app (the cluster primary and its workers, all threads, from /proc) over the measured run, divided by the answers wrk counted; redis-server's own CPU is in a column of its own, not in the app's. Figures are medians over rounds, spreads min–max.",
     '',
