@@ -106,6 +106,11 @@ const webEntry: Entry<Request, Response> = {
   respond,
 }
 
+/** `Headers.forEach` callback: `this` is the record being filled (one function for every request, no closure). */
+function copyHeader(this: Record<string, string>, value: string, name: string): void {
+  this[name] = value
+}
+
 /**
  * Runs a Web `Request` through a started app.
  *
@@ -118,7 +123,10 @@ export function fetchRequest(app: Brisk<any>, request: Request): Response | Prom
   const start = url.indexOf('/', url.indexOf('//') + 2)
   const target = start === -1 ? '/' : url.slice(start)
   const headers: Record<string, string> = {}
-  for (const [name, value] of request.headers) headers[name] = value
+  // forEach, not for…of: the same names and values (combined, lower-case) without an iterator and a
+  // [name, value] array per header. Deno's Headers iterator is slow: about 0.6 µs less per request there;
+  // within a few ns on Node and Bun.
+  request.headers.forEach(copyHeader, headers)
   if (headers.host === undefined)
     headers.host = url.slice(url.indexOf('//') + 2, start === -1 ? undefined : start)
   return app.handle(webEntry, request, request.method, target, headers)
