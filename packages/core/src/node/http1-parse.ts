@@ -82,6 +82,59 @@ const SINGLE = new Set([
 export const MAX_HEADER_FIELDS = 200
 
 /**
+ * Field names as browsers and HTTP clients spell them, each with its lower-case form. A name found here is a
+ * token already, so the token check and `toLowerCase()` are skipped for it. A fixed table: what clients send
+ * never adds to it.
+ */
+const KNOWN_NAMES = new Map<string, string>()
+for (const name of [
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Access-Control-Request-Headers',
+  'Access-Control-Request-Method',
+  'Authorization',
+  'Cache-Control',
+  'Connection',
+  'Content-Length',
+  'Content-Type',
+  'Cookie',
+  'DNT',
+  'Expect',
+  'Forwarded',
+  'Host',
+  'If-Modified-Since',
+  'If-None-Match',
+  'Origin',
+  'Pragma',
+  'Priority',
+  'Range',
+  'Referer',
+  'Sec-Fetch-Dest',
+  'Sec-Fetch-Mode',
+  'Sec-Fetch-Site',
+  'Sec-Fetch-User',
+  'Sec-WebSocket-Extensions',
+  'Sec-WebSocket-Key',
+  'Sec-WebSocket-Protocol',
+  'Sec-WebSocket-Version',
+  'TE',
+  'Transfer-Encoding',
+  'Upgrade',
+  'Upgrade-Insecure-Requests',
+  'User-Agent',
+  'X-Forwarded-For',
+  'X-Forwarded-Host',
+  'X-Forwarded-Proto',
+  'X-Real-IP',
+  'X-Request-Id',
+  'X-Requested-With',
+]) {
+  KNOWN_NAMES.set(name, name.toLowerCase())
+  KNOWN_NAMES.set(name.toLowerCase(), name.toLowerCase())
+}
+
+/**
  * Parses a request head: the request line and the header fields, without the blank line that ends them.
  * Throws a {@link HeadError} for anything RFC 9112 does not allow or that could be read two ways.
  *
@@ -113,23 +166,30 @@ export function parseHead(text: string): RequestHead {
   while (start < text.length) {
     let end = text.indexOf('\r\n', start)
     if (end === -1) end = text.length
-    const line = text.slice(start, end)
-    start = end + 2
     if (++count > MAX_HEADER_FIELDS) throw new HeadError(431, 'Too many header fields')
-    addField(headers, line)
+    addField(headers, text, start, end)
+    start = end + 2
   }
   return frame(method, url, minor, headers)
 }
 
-function addField(headers: Record<string, string | string[]>, line: string): void {
-  const colon = line.indexOf(':')
+function addField(
+  headers: Record<string, string | string[]>,
+  text: string,
+  start: number,
+  end: number,
+): void {
+  const colon = text.indexOf(':', start)
   // A line that starts with whitespace continues the previous one (obs-fold, RFC 9112 §5.2): refused.
-  if (colon <= 0) throw new HeadError(400, 'A header line has no field name')
-  const name = line.slice(0, colon)
-  if (!TOKEN.test(name)) throw new HeadError(400, 'A header field name is not a token')
-  const value = trimOWS(line, colon + 1)
+  if (colon <= start || colon >= end) throw new HeadError(400, 'A header line has no field name')
+  const name = text.slice(start, colon)
+  let key = KNOWN_NAMES.get(name)
+  if (key === undefined) {
+    if (!TOKEN.test(name)) throw new HeadError(400, 'A header field name is not a token')
+    key = name.toLowerCase()
+  }
+  const value = trimOWS(text, colon + 1, end)
   if (CONTROL.test(value)) throw new HeadError(400, 'A header field value has a control character')
-  const key = name.toLowerCase()
   const prior = headers[key]
   // `constructor` is found on the prototype of a plain object: it is a first field all the same.
   if (prior === undefined || !Object.hasOwn(headers, key)) {
@@ -202,8 +262,7 @@ function frame(
 }
 
 /** `text` from `from`, without optional whitespace (RFC 9110 §5.6.3: SP and HTAB only; `trim()` takes NBSP too). */
-function trimOWS(text: string, from = 0): string {
-  let to = text.length
+function trimOWS(text: string, from = 0, to = text.length): string {
   let c: number
   while (from < to && ((c = text.charCodeAt(from)) === 32 || c === 9)) from++
   while (to > from && ((c = text.charCodeAt(to - 1)) === 32 || c === 9)) to--
@@ -290,7 +349,7 @@ export class ChunkedDecoder {
       // Trailer fields accumulate in #line until the blank line; each must be a well-formed field.
       if (line.endsWith('\r\n') || line === '') {
         for (const field of line.split('\r\n')) {
-          if (field !== '') addField({}, field)
+          if (field !== '') addField({}, field, 0, field.length)
         }
         this.#state = Chunk.Done
         this.#line = ''
