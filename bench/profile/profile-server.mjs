@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cpuTicks, clockTicksPerSecond } from '../lib/proc.mjs'
+import { clockTicksPerSecond, cpuTicks } from '../lib/proc.mjs'
 import { freePort } from '../lib/servers.mjs'
 import { parseWrk } from '../lib/wrk.mjs'
 import { report, summarize } from './summarize.mjs'
@@ -77,8 +77,15 @@ try {
   mark = log.length
   child.kill('SIGUSR2')
   await waitFor('profile written', mark)
-  console.log(`${run.requests} requests (${run.non2xx} non-2xx), ${cpu.toFixed(1)} µs CPU/req (profiler on); ${out}\n`)
-  console.log(report(summarize(JSON.parse(readFileSync(out, 'utf8'))), { top: Number(opt('--top', '30')), requests: run.requests }))
+  console.log(
+    `${run.requests} requests (${run.non2xx} non-2xx), ${cpu.toFixed(1)} µs CPU/req (profiler on); ${out}\n`,
+  )
+  console.log(
+    report(summarize(JSON.parse(readFileSync(out, 'utf8'))), {
+      top: Number(opt('--top', '30')),
+      requests: run.requests,
+    }),
+  )
 } finally {
   child.kill('SIGTERM')
 }

@@ -149,7 +149,7 @@ export function report(summary, { top = 25, requests } = {}) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2)
-  const file = args.find((a) => !a.startsWith('--'))
+  const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
   if (file === undefined) {
     console.error('usage: summarize.mjs FILE.cpuprofile [--top N] [--requests N]')
     process.exit(2)
