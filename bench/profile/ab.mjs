@@ -5,7 +5,7 @@
  * afresh per round), by the server's CPU time per request from /proc (never wall time).
  *
  *   node bench/profile/ab.mjs [--base HEAD] [--files a.ts,b.ts] [--routes show,missing,…] [--rounds 4]
- *                             [--duration 3] [--warmup 2] [--connections 50]
+ *                             [--duration 3] [--warmup 2] [--connections 50] [--pipeline 1]
  *
  * --files: only these files (paths from the repository's root) are taken from the base ref for A; the rest is
  * the working tree in both, so others' work in progress in the same tree is in A and B alike.
@@ -30,6 +30,7 @@ const rounds = Number(opt('--rounds', '4'))
 const duration = Number(opt('--duration', '3'))
 const warmup = Number(opt('--warmup', '2'))
 const connections = Number(opt('--connections', '50'))
+const pipeline = Number(opt('--pipeline', '1'))
 
 const dir = '/tmp/brisk-perf'
 mkdirSync(dir, { recursive: true })
@@ -39,6 +40,7 @@ const variants = [
   { name: 'B (working tree)', entry: await bundleShowcase(`${dir}/ab-${stamp}-b.mjs`) },
 ]
 const results = variants.map(() => Object.fromEntries(routes.map((r) => [r, []])))
+const p99s = variants.map(() => Object.fromEntries(routes.map((r) => [r, []])))
 const loads = [loadAverage()]
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -52,14 +54,18 @@ for (let round = 0; round < rounds; round++) {
       const creds = await credentials(server.base, { logins: Math.max(1, refreshing * 32) })
       const fresh = () => ({ ...creds, refresh: creds.refresh.splice(0, 16) })
       for (const route of routes) {
-        if (warmup > 0) await wrkRoute(server.base, route, fresh(), { duration: warmup, connections, cpu: 1 })
+        if (warmup > 0)
+          await wrkRoute(server.base, route, fresh(), { duration: warmup, connections, cpu: 1, pipeline })
         await sleep(300)
         const before = cpuMicros([server.pid])
-        const run = await wrkRoute(server.base, route, fresh(), { duration, connections, cpu: 1 })
+        const run = await wrkRoute(server.base, route, fresh(), { duration, connections, cpu: 1, pipeline })
         await sleep(300)
         const perReq = (cpuMicros([server.pid]) - before) / run.requests
         results[v][route].push(perReq)
-        process.stderr.write(`round ${round + 1} ${variants[v].name} ${route}: ${perReq.toFixed(1)} µs/req\n`)
+        p99s[v][route].push(run.p99Ms)
+        process.stderr.write(
+          `round ${round + 1} ${variants[v].name} ${route}: ${perReq.toFixed(1)} µs/req, p99 ${run.p99Ms} ms\n`,
+        )
       }
     } finally {
       await server.stop()
@@ -75,11 +81,14 @@ const median = (xs) => {
 }
 const cell = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`
 console.log(
-  `\nA = ${base}, B = working tree; ${rounds} rounds × ${duration} s, ${connections} connections; load average ${loads[0]} → ${loads[1]}\n`,
+  `\nA = ${base}, B = working tree; ${rounds} rounds × ${duration} s, ${connections} connections${pipeline > 1 ? ` × ${pipeline} pipelined` : ''}; load average ${loads[0]} → ${loads[1]}\n`,
 )
-console.log(`| route | A µs/req | B µs/req | B/A |\n|---|---:|---:|---:|`)
+console.log(`| route | A µs/req | B µs/req | B/A | A p99 ms | B p99 ms |\n|---|---:|---:|---:|---:|---:|`)
 for (const route of routes) {
   const a = results[0][route]
   const b = results[1][route]
-  console.log(`| ${route} | ${cell(a)} | ${cell(b)} | ${(median(b) / median(a)).toFixed(2)} |`)
+  const [pa, pb] = [p99s[0][route], p99s[1][route]]
+  console.log(
+    `| ${route} | ${cell(a)} | ${cell(b)} | ${(median(b) / median(a)).toFixed(2)} | ${cell(pa)} | ${cell(pb)} |`,
+  )
 }

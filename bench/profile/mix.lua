@@ -1,9 +1,10 @@
 -- The showcase's routes for wrk, one route or a weighted mix of them (bench/profile/README.md).
---   wrk -s bench/profile/mix.lua http://127.0.0.1:PORT -- ROUTE TOKEN COOKIE ORIGIN [REFRESH,REFRESH,…]
+--   wrk -s bench/profile/mix.lua http://127.0.0.1:PORT -- ROUTE TOKEN COOKIE ORIGIN [REFRESH,REFRESH,…] [DEPTH]
 -- ROUTE is a route name below, "mix", or "mix:a+b" (the mix of routes a and b only); TOKEN an access token of alice (books:write); COOKIE a session cookie
 -- ("sid=…"); ORIGIN an origin the app allows for CORS; then refresh tokens of separate logins, a pool that
 -- `refresh` takes one from and puts the new one of each answer back into (with the pool empty, it sends a
--- `me` instead: a refresh token is single-use, and two connections must never present the same one).
+-- `me` instead: a refresh token is single-use, and two connections must never present the same one). DEPTH
+-- above 1 pipelines: each write carries DEPTH requests, and wrk counts every answer.
 --
 -- Writes stay bounded: every book a POST creates is deleted by a later DELETE (the 201's id is remembered),
 -- so the list that GET /api/v1/books and the page render does not grow during a run.
@@ -13,6 +14,7 @@ local order = {}
 local created = {}
 local pool = {}
 local route = "mix"
+local depth = 1
 
 local only = nil
 
@@ -34,6 +36,7 @@ function init(args)
   local cookie = args[3] or ""
   local origin = args[4] or "http://localhost:5173"
   for t in string.gmatch(args[5] or "", "[^,]+") do pool[#pool + 1] = t end
+  depth = tonumber(args[6]) or 1
   local auth = { ["Authorization"] = "Bearer " .. token }
   local body = '{"title":"Solaris","author":"Stanislaw Lem","year":1961}'
   local list = wrk.format("GET", "/api/v1/books", nil, nil)
@@ -88,10 +91,17 @@ end
 
 local n = 0
 
-function request()
+local function one()
   if route ~= "mix" then return routes[route]() end
   n = n + 1
   return routes[order[(n % #order) + 1]]()
+end
+
+function request()
+  if depth <= 1 then return one() end
+  local batch = {}
+  for i = 1, depth do batch[i] = one() end
+  return table.concat(batch)
 end
 
 -- 201s give an id to delete later, refreshes a new refresh token; everything else is counted by wrk itself.

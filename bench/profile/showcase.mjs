@@ -153,11 +153,16 @@ export async function credentials(base, { logins = 1 } = {}) {
  * @example
  * const r = await wrkRoute(base, 'page', creds, { duration: 3, connections: 50, cpu: 1 })
  */
-export function wrkRoute(base, route, { token, cookie, refresh = [] }, { duration, connections = 50, cpu }) {
+export function wrkRoute(
+  base,
+  route,
+  { token, cookie, refresh = [] },
+  { duration, connections = 50, cpu, pipeline = 1 },
+) {
   // A refresh token is single-use: refreshes alone use one connection per token, so none is sent as a `me`.
   if (route === 'refresh' && refresh.length > 0) connections = Math.min(connections, refresh.length)
   const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '--latency', '-s', MIX, base]
-  args.push('--', route, token, cookie, 'http://localhost:5173', refresh.join(','))
+  args.push('--', route, token, cookie, 'http://localhost:5173', refresh.join(','), String(pipeline))
   const [command, argv] = cpu === undefined ? ['wrk', args] : ['taskset', ['-c', String(cpu), 'wrk', ...args]]
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
