@@ -52,4 +52,16 @@ describe('errors of router misses', () => {
     const res = await a.inject('/mine')
     expect(res.json<{ stack: string }>().stack).toContain('\n    at ')
   })
+
+  it('still answers 404 where Error.stackTraceLimit is read-only (a locked-down realm), stack and all', async () => {
+    const own = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!
+    Object.defineProperty(Error, 'stackTraceLimit', { ...own, writable: false })
+    try {
+      const res = await app().inject('/nowhere')
+      expect(res.status).toBe(404)
+      expect(res.json<{ stack: string }>().stack).toContain('\n    at ')
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', own)
+    }
+  })
 })

@@ -87,6 +87,10 @@ export class HTTPError extends Error {
  */
 export function unstacked<E extends Error>(make: () => E): E {
   const limit = Error.stackTraceLimit
+  // Only where the limit is a writable number (V8, JavaScriptCore); a frozen `Error` (SES) keeps its stacks.
+  if (typeof limit !== 'number' || !Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable) {
+    return make()
+  }
   Error.stackTraceLimit = 0
   try {
     return make()
