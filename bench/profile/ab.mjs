@@ -52,19 +52,32 @@ for (let round = 0; round < rounds; round++) {
       // A refresh token is single-use: every wrk run that refreshes gets 16 tokens of its own.
       const refreshing = routes.filter((r) => r === 'refresh' || r.startsWith('mix')).length
       const creds = await credentials(server.base, { logins: Math.max(1, refreshing * 32) })
-      const fresh = () => ({ ...creds, refresh: creds.refresh.splice(0, 16) })
+      const fresh = (route) =>
+        route === 'refresh' || route.startsWith('mix')
+          ? { ...creds, refresh: creds.refresh.splice(0, 16) }
+          : creds
       for (const route of routes) {
         if (warmup > 0)
-          await wrkRoute(server.base, route, fresh(), { duration: warmup, connections, cpu: 1, pipeline })
+          await wrkRoute(server.base, route, fresh(route), {
+            duration: warmup,
+            connections,
+            cpu: 1,
+            pipeline,
+          })
         await sleep(300)
         const before = cpuMicros([server.pid])
-        const run = await wrkRoute(server.base, route, fresh(), { duration, connections, cpu: 1, pipeline })
+        const run = await wrkRoute(server.base, route, fresh(route), {
+          duration,
+          connections,
+          cpu: 1,
+          pipeline,
+        })
         await sleep(300)
         const perReq = (cpuMicros([server.pid]) - before) / run.requests
         results[v][route].push(perReq)
         p99s[v][route].push(run.p99Ms)
         process.stderr.write(
-          `round ${round + 1} ${variants[v].name} ${route}: ${perReq.toFixed(1)} µs/req, p99 ${run.p99Ms} ms\n`,
+          `round ${round + 1} ${variants[v].name} ${route}: ${perReq.toFixed(1)} µs/req, p99 ${run.p99Ms} ms, ${run.non2xx} non-2xx of ${run.requests}\n`,
         )
       }
     } finally {
