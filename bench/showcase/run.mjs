@@ -221,7 +221,7 @@ function gitHead() {
       'git',
       ['status', '--porcelain', '--', ...MEASURED.map((p) => `packages/${p}/src`)],
       {
-        cwd: HERE,
+        cwd: fileURLToPath(new URL('../../', import.meta.url)),
         encoding: 'utf8',
       },
     ).trim()
