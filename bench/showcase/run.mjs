@@ -234,6 +234,18 @@ function gitHead() {
 /** The packages the showcase runs, from their dist: the figures are the dist's, whatever src says. */
 const MEASURED = ['core', 'cors', 'jwt', 'openapi', 'session', 'templates']
 
+/** When each measured package's dist entry was last built (a rebuild during the run is worth a note). */
+function distTimes() {
+  const root = fileURLToPath(new URL('../../packages/', import.meta.url))
+  return MEASURED.map((p) => {
+    try {
+      return statSync(join(root, p, 'dist', 'index.js')).mtimeMs
+    } catch {
+      return 0
+    }
+  })
+}
+
 /** The packages whose dist is older than their src (the run measures the older code: say so). */
 function staleDists() {
   const root = fileURLToPath(new URL('../../packages/', import.meta.url))
@@ -321,6 +333,7 @@ async function main() {
     ],
     git: gitHead(),
     stale: staleDists(),
+    built: distTimes(),
     note: opt.note,
     versions: {
       brisk: versionOf('@brisk/core'),
@@ -532,6 +545,12 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' / '),
   )
+  const rebuilt = MEASURED.filter((_, i) => distTimes()[i] !== meta.built[i])
+  if (rebuilt.length > 0)
+    notes.push({
+      where: 'build',
+      detail: `rebuilt during the run: ${rebuilt.map((p) => `@brisk/${p}`).join(', ')} (later rounds measured newer code)`,
+    })
   await redis?.stop()
   rmSync(dir, { recursive: true, force: true })
 
