@@ -390,7 +390,7 @@ async function main() {
       usPerReq: perReq(used.app - before.app),
       redisUsPerReq: config.redis ? perReq(used.redis - before.redis) : Number.NaN,
       rps: report.rps,
-      p50Ms: report.p50Ms,
+      p50Ms: report.p50Ms > 0 ? report.p50Ms : Number.NaN,
       // wrk prints a 99th percentile of 0 now and then when pipelining (its histogram's count and its buckets
       // disagree): that is no figure.
       p99Ms: report.p99Ms > 0 ? report.p99Ms : Number.NaN,
