@@ -33,11 +33,11 @@ beforeAll(async () => {
       BRISK_TRUST_PROXY: '1',
     },
     readyPath: '/health',
-    timeout: 30_000,
+    timeout: 90_000,
   })
   nginx = await startNginx({ upstream: `127.0.0.1:${app.port}` })
   client = httpsClient(nginx.httpsPort, ca)
-}, 45_000)
+}, 150_000)
 
 afterAll(async () => {
   client?.close()

@@ -30,11 +30,11 @@ export async function startShowcase(
     cwd: showcaseDir,
     env: { JWT_SECRET: SECRET, NODE_ENV: undefined, WORKERS: undefined, REDIS_URL: undefined, ...env },
     readyPath: options.readyPath === undefined ? '/health' : options.readyPath,
-    timeout: options.timeout ?? 30_000,
+    timeout: options.timeout ?? 90_000,
     grace: 8_000,
   })
   if (options.readyPath !== null) {
-    expect(await waitForOutput(app, /listening on/, 20_000), 'never said it was listening').toMatch(
+    expect(await waitForOutput(app, /listening on/, 60_000), 'never said it was listening').toMatch(
       /listening on/,
     )
   }

@@ -23,7 +23,7 @@ const started: AppProcess[] = []
 
 beforeAll(async () => {
   redis = await startRedisServer()
-}, 60_000)
+}, 150_000)
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((app) => app.stop()))
@@ -53,7 +53,7 @@ describe('a bad environment', () => {
       expect(lines[0]).not.toContain(SECRET)
       expect(app.stdout()).toBe('')
       expect(await listening(app.port)).toBe(false)
-    }, 20_000)
+    }, 150_000)
   }
 })
 
@@ -68,18 +68,18 @@ describe('the development JWT secret', () => {
     expect(
       (await send(app.url, 'POST', '/auth', { json: { username: 'bob', password: 'builder' } })).status,
     ).toBe(200)
-  }, 30_000)
+  }, 120_000)
 
   it('is announced once, not once per worker, with WORKERS=2', async () => {
     const app = await start({ JWT_SECRET: undefined, WORKERS: '2', REDIS_URL: redis.url })
     expect(await waitForWorkers(app.pid, 2)).toHaveLength(2)
     expect(app.output().match(warning), app.output()).toHaveLength(1)
-  }, 30_000)
+  }, 120_000)
 
   it('is not mentioned when JWT_SECRET is set', async () => {
     const app = await start({})
     expect(await waitForOutput(app, /listening on/)).not.toMatch(/JWT_SECRET/)
-  }, 30_000)
+  }, 120_000)
 })
 
 /**
@@ -163,7 +163,7 @@ describe('errors with NODE_ENV unset', () => {
     expect(tooLarge).toMatch(/^HTTP\/1\.1 413 /)
     expect(tooLarge).toMatch(/content-type: application\/problem\+json/i)
     expectNothingInternal(tooLarge)
-  }, 30_000)
+  }, 120_000)
 
   it('for the 503 of a Redis that is down, too', async () => {
     const down = await startRedisServer()
@@ -177,5 +177,5 @@ describe('errors with NODE_ENV unset', () => {
       expectNothingInternal(res.text)
       expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|redis:\/\//)
     }
-  }, 30_000)
+  }, 120_000)
 })

@@ -14,7 +14,7 @@ let app: AppProcess
 beforeAll(async () => {
   redis = await startRedisServer()
   app = await startShowcase({ WORKERS: '2', REDIS_URL: redis.url })
-}, 60_000)
+}, 150_000)
 
 afterAll(async () => {
   await app?.stop()
@@ -190,5 +190,5 @@ describe('a Redis outage', () => {
       json: { refresh_token: fresh.refresh_token },
     })
     expect(refreshed.status, refreshed.text).toBe(200)
-  }, 30_000)
+  }, 120_000)
 })

@@ -26,7 +26,7 @@ const conns: { agent: Agent; worker: string }[] = []
 beforeAll(async () => {
   redis = await startRedisServer()
   app = await startShowcase({ WORKERS: '2', REDIS_URL: redis.url })
-}, 60_000)
+}, 150_000)
 
 afterAll(async () => {
   for (const { agent } of conns) agent.destroy()

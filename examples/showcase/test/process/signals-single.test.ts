@@ -30,7 +30,7 @@ describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () 
       const app = await start({ WORKERS: '1' })
       expect(await waitForOutput(app, /listening on/)).toMatch(/sessions and refresh tokens in memory/)
       await drainsOn(app, 4, () => app.kill(signal, { group }))
-    }, 30_000)
+    }, 120_000)
   }
 
   it('stops accepting new connections once the signal has come', async () => {
@@ -55,7 +55,7 @@ describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () 
     await upload.finish(30)
     expectCreated(await upload.answer, 'the last one')
     expect(await app.exited).toEqual({ code: 0, signal: null })
-  }, 30_000)
+  }, 120_000)
 
   it('closes open websockets (1001) and idle kept-alive connections rather than wait for them', async () => {
     const app = await start({ WORKERS: '1' })
@@ -79,5 +79,5 @@ describe('SIGTERM / SIGINT with requests in flight, memory mode, WORKERS=1', () 
     const exit = await Promise.race([app.exited, sleep(5_000).then(() => 'still running after 5 s')])
     expect(exit).toEqual({ code: 0, signal: null })
     agent.destroy()
-  }, 30_000)
+  }, 120_000)
 })

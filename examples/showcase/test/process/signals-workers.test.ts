@@ -14,7 +14,7 @@ const started: AppProcess[] = []
 
 beforeAll(async () => {
   redis = await startRedisServer()
-}, 60_000)
+}, 150_000)
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((app) => app.stop()))
@@ -36,7 +36,7 @@ describe('SIGTERM / SIGINT with requests in flight, WORKERS=2 with Redis', () =>
       expect(workers).toHaveLength(2)
       await drainsOn(app, 6, () => app.kill(signal, { group: true }))
       expect(await leftovers(workers)).toEqual([])
-    }, 30_000)
+    }, 120_000)
   }
 
   it('answers every upload being read and exits 0 on SIGTERM to the main process alone (WORKERS=2, Redis)', async () => {
@@ -44,5 +44,5 @@ describe('SIGTERM / SIGINT with requests in flight, WORKERS=2 with Redis', () =>
     const workers = await waitForWorkers(app.pid, 2)
     await drainsOn(app, 4, () => app.kill('SIGTERM'))
     expect(await leftovers(workers)).toEqual([])
-  }, 30_000)
+  }, 120_000)
 })

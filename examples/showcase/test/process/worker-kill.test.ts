@@ -23,7 +23,7 @@ let app: AppProcess
 beforeAll(async () => {
   redis = await startRedisServer()
   app = await startShowcase({ WORKERS: '2', REDIS_URL: redis.url })
-}, 60_000)
+}, 150_000)
 
 afterAll(async () => {
   await app?.stop()

@@ -63,7 +63,7 @@ export interface AppProcess {
   stderr(): string
   /**
    * Sends `signal` to the process, or to its whole process group with `{ group: true }`. Returns whether it
-   * was sent (false when nothing was left to signal).
+   * was sent (false when nothing was left to signal, and always once `stop()` has ended the group).
    */
   kill(signal?: NodeJS.Signals, options?: { group?: boolean }): boolean
   /**
@@ -250,7 +250,9 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     stderr: () => err,
     kill(signal = 'SIGTERM', killOptions = {}) {
       if (pid === undefined) return false
-      if (killOptions.group === true) return signalGroup(pid, signal)
+      // Once the group is known to be over (stopped, or found empty), its id may already name someone else's
+      // group, and a zombie left in it still takes signals: nothing is sent.
+      if (killOptions.group === true) return groups.has(pid) && signalGroup(pid, signal)
       return !ended && child.kill(signal)
     },
     stop,
