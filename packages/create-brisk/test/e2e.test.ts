@@ -7,7 +7,7 @@
  * task depends on `^build` (create-brisk lists every @brisk package as a development dependency).
  */
 import { execFile, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,6 +71,30 @@ async function freePort(): Promise<number> {
  * Starts `command` in `cwd` in a process group of its own (so that a signal reaches npm, its shell and
  * node, as a terminal's Ctrl-C does), and resolves with the URL of the listening line core logs.
  */
+/** Whether any live (not zombie) process is left in process group `group`: read from /proc. */
+function groupAlive(group: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue // ended while we looked
+    }
+    // After "pid (comm) ": state, ppid, pgrp.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (state !== 'Z' && Number(pgrp) === group) return true
+  }
+  return false
+}
+
+/** Waits (at most `ms`) for every process of group `group` to end. */
+async function groupGone(group: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  return !groupAlive(group)
+}
+
 function serve(command: string, args: string[], cwd: string, port: number) {
   const child = spawn(command, args, {
     cwd,
@@ -183,6 +207,8 @@ describe.each([
     // that the app stopped with it: the port is free again.
     const { code, signal } = await app.exited
     expect(code === 0 || signal === 'SIGTERM', `npm start ended with ${code} ${signal}`).toBe(true)
+    // npm may end before the app it started has closed its port: wait for the whole group to be gone.
+    expect(await groupGone(app.child.pid as number, 15_000), 'the app outlived npm').toBe(true)
     await expect(fetch(`${url}/health`)).rejects.toThrow()
   }, 40_000)
 
