@@ -11,6 +11,8 @@
  * app.get('/about', (req) => render(req, 'about.html', { team }))
  */
 
+// Rendering: the context
+export type { TemplateContext } from './context'
 // Errors
 export { TemplateNotFound, TemplateRenderError } from './errors'
 export type {
@@ -22,7 +24,6 @@ export type {
 } from './options'
 // The plugin
 export { templates } from './plugin'
-export type { TemplateContext } from './render'
 // Rendering
 export { markSafe, render, renderToString } from './render'
 export type { TemplateDecorator } from './template'

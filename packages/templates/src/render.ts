@@ -1,19 +1,12 @@
 /**
- * Rendering for a request: the context every template sees, promises in it resolved, Nunjucks' callback
- * turned into a promise and its errors into ours.
+ * Rendering for a request: the context (see context.ts), Nunjucks' callback turned into the text, or a
+ * promise of it when the render had to wait, and its errors into ours.
  */
 import { type BriskRequest, type BriskResponse, html, type ResponseInit } from '@brisk/core'
 import nunjucks from 'nunjucks'
+import { contextFor, type TemplateContext } from './context'
 import { fromNunjucks } from './errors'
 import { type Renderer, rendererFor } from './registry'
-
-/**
- * The values a handler gives a template. Top-level values that are promises are awaited before rendering.
- *
- * @example
- * const context: TemplateContext = { title: 'Books', books: db.books() }
- */
-export type TemplateContext = Record<string, unknown>
 
 /**
  * Renders a template into an HTML response (`text/html; charset=utf-8`). Templates see the context, the
@@ -31,7 +24,8 @@ export async function render(
   context: TemplateContext = {},
   init?: ResponseInit | number,
 ): Promise<BriskResponse> {
-  return html(await renderToString(req, name, context), init)
+  checkName(name)
+  return html(await renderNow(req, name, context), init)
 }
 
 /**
@@ -46,58 +40,94 @@ export async function renderToString(
   name: string,
   context: TemplateContext = {},
 ): Promise<string> {
+  checkName(name)
+  return renderNow(req, name, context)
+}
+
+/**
+ * What the `template` route option and `template()` answer with: {@link render}, but synchronous when nothing
+ * in the context or the template has to be waited for (no promise in it, no async filter), so that the route
+ * answers in the same turn of the event loop, as a JSON route does.
+ *
+ * @example
+ * return renderResponse(req, 'books/list.html', { books })
+ */
+export function renderResponse(
+  req: BriskRequest<any, any>,
+  name: string,
+  context: TemplateContext,
+): BriskResponse | Promise<BriskResponse> {
+  const out = renderNow(req, name, context)
+  return typeof out === 'string' ? html(out) : out.then(toHtml)
+}
+
+function toHtml(out: string): BriskResponse {
+  return html(out)
+}
+
+function checkName(name: unknown): void {
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(`render(): the template name must be a non-empty string, got ${JSON.stringify(name)}`)
   }
-  const renderer = rendererFor(req)
-  return run(renderer, name, await contextFor(renderer, req, context))
 }
 
-async function contextFor(
-  renderer: Renderer,
+function renderNow(
   req: BriskRequest<any, any>,
+  name: string,
   given: TemplateContext,
-): Promise<TemplateContext> {
-  const urlFor = renderer.urlFor
-  let context: TemplateContext = { request: req, url_for: urlFor, urlFor }
-  // A session plugin puts the session on `req.ctx.session`; without one, `session` stays out of the context
-  // so that `{% if session %}` tells the two apart.
-  const session = (req.ctx as { session?: unknown }).session
-  if (session !== undefined) context.session = session
-  for (const processor of renderer.settings.context) context = { ...context, ...(await processor(req)) }
-  context = { ...context, ...given }
-  const pending: Promise<void>[] = []
-  for (const key of Object.keys(context)) {
-    const value = context[key]
-    if (isThenable(value)) {
-      pending.push(
-        Promise.resolve(value).then((resolved) => {
-          context[key] = resolved
-        }),
-      )
+): string | Promise<string> {
+  const renderer = rendererFor(req)
+  const context = contextFor(renderer, req, given)
+  return context instanceof Promise
+    ? context.then((ready) => run(renderer, name, ready))
+    : run(renderer, name, context)
+}
+
+/** Nunjucks' `Template.render` with the parent frame its typings leave out. */
+interface FramedTemplate {
+  render(context: object, parentFrame: object, callback: (error: unknown, out?: string) => void): void
+}
+
+const { Frame } = nunjucks.runtime as unknown as { Frame: new () => object }
+
+/**
+ * Renders through Nunjucks' callback API, which async filters and `| await` need, but returns the text itself
+ * when the callback came before `render` returned: with a loader that reads synchronously (ours) and no
+ * async filter, Nunjucks renders a page, its layouts and includes synchronously. `Environment.render` would
+ * still hand the result over through `asap` (a `setImmediate`), one turn of the event loop later; a
+ * template rendered with a parent frame calls back directly (what Nunjucks does for includes), so each render
+ * gets a fresh empty frame as its parent. Errors take the same way as before: the callback's error becomes
+ * ours, and what the loader throws is thrown as it is.
+ */
+function run(renderer: Renderer, name: string, context: TemplateContext): string | Promise<string> {
+  let done = false
+  let out = ''
+  let failure: unknown
+  let resolve: ((out: string) => void) | undefined
+  let reject: ((error: unknown) => void) | undefined
+  const finish = (error: unknown, result?: string): void => {
+    // The first answer wins, as it did with a promise (Nunjucks may call back twice after an error).
+    if (done) return
+    done = true
+    if (error) failure = fromNunjucks(error, name, renderer.loader)
+    else out = result ?? ''
+    if (resolve !== undefined) {
+      if (error) reject!(failure)
+      else resolve(out)
     }
   }
-  // Awaited together so that a second rejection is not left unhandled while the first one is thrown.
-  if (pending.length > 0) await Promise.all(pending)
-  return context
-}
-
-function run(renderer: Renderer, name: string, context: TemplateContext): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // With a callback, Nunjucks renders asynchronously, which async filters and `| await` need.
-    renderer.env.render(name, context, (error, out) => {
-      if (error) reject(fromNunjucks(error, name, renderer.loader))
-      else resolve(out ?? '')
-    })
+  renderer.env.getTemplate(name, false, (error, template) => {
+    if (error) finish(error)
+    else (template as unknown as FramedTemplate).render(context, new Frame(), finish)
   })
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
+  if (done) {
+    if (failure !== undefined) throw failure
+    return out
+  }
+  return new Promise((ok, fail) => {
+    resolve = ok
+    reject = fail
+  })
 }
 
 /**

@@ -3,7 +3,7 @@
  * class-view methods or as a wrapper around a handler.
  */
 import { type BriskRequest, BriskResponse, type HandlerResult, type RouteBuilder } from '@brisk/core'
-import { render } from './render'
+import { renderResponse } from './render'
 
 declare module '@brisk/core' {
   interface RouteOptions {
@@ -28,7 +28,7 @@ function page(
   name: string,
   result: unknown,
 ): HandlerResult | Promise<HandlerResult> {
-  if (result === undefined || result === null) return render(req, name)
+  if (result === undefined || result === null) return renderResponse(req, name, {})
   if (
     typeof result !== 'object' ||
     result instanceof BriskResponse ||
@@ -37,7 +37,7 @@ function page(
   ) {
     return result as HandlerResult
   }
-  return render(req, name, result as Record<string, unknown>)
+  return renderResponse(req, name, result as Record<string, unknown>)
 }
 
 function templated<T>(
@@ -46,7 +46,7 @@ function templated<T>(
 ): (this: T, req: BriskRequest<any, any>) => HandlerResult | Promise<HandlerResult> {
   return function (this: T, req: BriskRequest<any, any>) {
     const out = fn.call(this, req)
-    // A sync handler that answers with a response (a redirect) stays synchronous; only rendering is async.
+    // A sync handler stays synchronous, and so does its page when nothing in it has to be waited for.
     return out instanceof Promise ? out.then((result) => page(req, name, result)) : page(req, name, out)
   }
 }
