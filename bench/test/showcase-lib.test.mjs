@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { judgeMix, parseMix, parseP50 } from '../showcase/lib/load.mjs'
+import { judgeMix, parseMix, parseP50, readReport } from '../showcase/lib/load.mjs'
 import { KIND, KINDS, luaString, schedule, statusOk } from '../showcase/lib/mix.mjs'
 import { writeShowcase } from '../showcase/lib/report.mjs'
 
@@ -50,6 +50,28 @@ test("wrk's report: the median latency and the MIX line", () => {
     pool: ['t1'],
   })
   assert.throws(() => parseMix('no line'), /no MIX line/)
+})
+
+test("the report takes p50 and p99 from the recorded latencies, and keeps wrk's printed ones apart", () => {
+  const output = [
+    '  Latency Distribution',
+    '     50%    2.94ms',
+    '     99%    0.00us',
+    '  51234 requests in 3.00s, 6.10MB read',
+    'Requests/sec:  17078.00',
+    'MIX {"sent":{"page":7},"statuses":{"200":7},"substituted":{},"pool":[],"latency":{"count":5123,"p50":2100,"p99":8450,"expected":190}}',
+  ].join('\n')
+  const report = readReport(output)
+  assert.equal(report.requests, 51234)
+  assert.equal(report.p50Ms, 2.1)
+  assert.equal(report.p99Ms, 8.45)
+  assert.equal(report.latencyCount, 5123)
+  assert.equal(report.wrkP50Ms, 2.94)
+  assert.equal(report.wrkP99Ms, 0)
+  // No latency recorded (mix.lua prints null): no figure, not 0.
+  const none = readReport(output.replace(/"latency":\{[^}]*\}/, '"latency":null'))
+  assert.ok(Number.isNaN(none.p99Ms) && Number.isNaN(none.p50Ms))
+  assert.equal(none.latencyCount, 0)
 })
 
 test('the tallies are judged: wrong statuses, missing answers beyond those in flight', () => {

@@ -36,16 +36,18 @@ export function parseMix(output) {
 }
 
 /**
- * Runs `wrk -t1 -c<connections> -d<duration>s --timeout 10s --latency -s wrk/mix.lua <baseUrl> -- <dataFile>`,
- * pinned with `taskset -c <cpu>` when `cpu` is given. Resolves with `{ requests, rps, p50Ms, p99Ms,
- * socketErrors, mix, output }`.
+ * Runs `wrk -t1 -c<connections> -d<duration>s --timeout 10s --latency -s wrk/mix.lua <baseUrl> -- <dataFile>
+ * <connections>`, pinned with `taskset -c <cpu>` when `cpu` is given. Resolves with `{ requests, rps, p50Ms,
+ * p99Ms, wrkP50Ms, wrkP99Ms, socketErrors, mix, output }`. `p50Ms` and `p99Ms` are of the latencies wrk
+ * recorded (a write to its last answer), as mix.lua reads them with wrk's after-the-run correction undone;
+ * `wrkP50Ms` and `wrkP99Ms` are what wrk printed, correction included (see the README, "The figures").
  *
  * @example
  * const report = await runMix('http://127.0.0.1:4000', '/tmp/mix-data.lua', { duration: 3, connections: 100, cpu: 1 })
  */
 export function runMix(baseUrl, dataFile, { duration, connections, cpu }) {
   const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', `${WRK_TIMEOUT_S}s`, '--latency']
-  args.push('-s', SCRIPT, baseUrl, '--', dataFile)
+  args.push('-s', SCRIPT, baseUrl, '--', dataFile, String(connections))
   const [command, argv] = cpu === undefined ? ['wrk', args] : ['taskset', ['-c', String(cpu), 'wrk', ...args]]
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -65,12 +67,35 @@ export function runMix(baseUrl, dataFile, { duration, connections, cpu }) {
       clearTimeout(timer)
       if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`))
       try {
-        resolve({ ...parseWrk(out), p50Ms: parseP50(out), mix: parseMix(out), output: out })
+        resolve(readReport(out))
       } catch (error) {
         reject(error)
       }
     })
   })
+}
+
+/**
+ * A run's figures from wrk's output: wrk's own (requests, req/s, its printed p50 and p99 as `wrkP50Ms` and
+ * `wrkP99Ms`), the mix's tallies, and `p50Ms` / `p99Ms` from the latencies wrk recorded (NaN when none was).
+ *
+ * @example
+ * readReport(out).p99Ms // 4.211: the 99th percentile of the recorded latencies, in ms
+ */
+export function readReport(output) {
+  const wrk = parseWrk(output)
+  const mix = parseMix(output)
+  const recorded = mix.latency ?? undefined
+  return {
+    ...wrk,
+    wrkP50Ms: parseP50(output),
+    wrkP99Ms: wrk.p99Ms,
+    p50Ms: recorded === undefined ? Number.NaN : recorded.p50 / 1000,
+    p99Ms: recorded === undefined ? Number.NaN : recorded.p99 / 1000,
+    latencyCount: recorded === undefined ? 0 : recorded.count,
+    mix,
+    output,
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ function table(header, rows) {
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n')
 }
 
-// A latency of 0 is wrk's glitch with some pipelined runs (see README), not a figure.
+// A latency of 0 or none (no latency recorded, or an older run's wrk figure of 0) is no figure.
 const stat = (list, key) =>
   summarize((list ?? []).map((r) => (key.endsWith('Ms') && !(r[key] > 0) ? Number.NaN : r[key])))
 const spread = (s, f) => (s.n === 0 ? DASH : s.n === 1 ? f(s.min) : `${f(s.min)}–${f(s.max)}`)
@@ -66,6 +66,7 @@ export function renderShowcase(results) {
     )
   out.push(
     "- CPU µs/req: user + system time of every process of the app (the cluster primary and its workers, all threads, from /proc) over the measured run, divided by the answers wrk counted; redis-server's own CPU is in a column of its own, not in the app's. Figures are medians over rounds, spreads min–max.",
+    `- p50 / p99 ms: of the latencies wrk recorded, each from a write to the last answer it asked for (one request; pipelined, a write of ${s.pipeline}), with the made-up samples wrk 4.1 adds after the run taken out again (showcase/README.md, "The figures"); wrk's own printed figures are in the results JSON.`,
     '',
   )
 
@@ -163,7 +164,7 @@ export function renderShowcase(results) {
       const p99 =
         Number.isFinite(bp) && Number.isFinite(tp)
           ? `p99 ${fixed(bp, 2)} vs ${fixed(tp, 2)} ms: ${bp <= tp ? 'met' : 'not met'}`
-          : 'p99 not measured (wrk printed none)'
+          : 'p99 not measured (no latency recorded)'
       verdicts.push(
         `- ${config.title}, ${runName}: CPU ${ratio(b, t)} the twin's (target ≤ 0.70×): ${cpu}; ${p99}`,
       )
