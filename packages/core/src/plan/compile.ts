@@ -18,6 +18,7 @@ import { pathProblem, patternSegment } from '../http/url-path'
 import { WS_METHOD } from '../http/websocket'
 import { joinPaths, parsePath, type Segment } from '../router/path'
 import { Router } from '../router/router'
+import { Failure } from './chain'
 import type { ErrorEntry, Fallback, RoutePlan } from './route-plan'
 
 /** Everything the app needs at request time. */
@@ -287,8 +288,10 @@ function optionsHandler(router: Router<RoutePlan>): Handler<any, any> {
   }
 }
 
-function malformedPath(req: BriskRequest<any, any>): never {
-  throw unstacked(() => new BadRequest(pathProblem(req.path)))
+// The core's own answers below fail by returning a Failure, not by throwing (see Failure in chain.ts): the
+// chain takes the error down the same path, error handlers and response middleware included.
+function malformedPath(req: BriskRequest<any, any>): Failure {
+  return new Failure(unstacked(() => new BadRequest(pathProblem(req.path))))
 }
 
 function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
@@ -296,19 +299,23 @@ function notFoundHandler(router: Router<RoutePlan>): Handler<any, any> {
     const known = router.allowed(req.path, headerValue(req.headers.host))
     // Misses come at the rate clients send them, and their stack is always the router's: none is captured.
     if (req.method === 'GET' && known.includes(WS_METHOD)) {
-      throw unstacked(
-        () =>
-          new HTTPError(426, 'This path speaks WebSocket: send an Upgrade request', {
-            headers: { upgrade: 'websocket', connection: 'Upgrade' },
-          }),
+      return new Failure(
+        unstacked(
+          () =>
+            new HTTPError(426, 'This path speaks WebSocket: send an Upgrade request', {
+              headers: { upgrade: 'websocket', connection: 'Upgrade' },
+            }),
+        ),
       )
     }
     const allowed = httpMethods(known)
     if (known.includes(WS_METHOD) && !allowed.includes('GET')) allowed.unshift('GET')
     if (allowed.length > 0) {
-      throw unstacked(() => new MethodNotAllowed(allowed, `${req.method} is not allowed on ${req.path}`))
+      return new Failure(
+        unstacked(() => new MethodNotAllowed(allowed, `${req.method} is not allowed on ${req.path}`)),
+      )
     }
-    throw unstacked(() => new NotFound(`No route for ${req.method} ${req.path}`))
+    return new Failure(unstacked(() => new NotFound(`No route for ${req.method} ${req.path}`)))
   }
 }
 
