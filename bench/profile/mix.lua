@@ -1,5 +1,6 @@
 -- The showcase's routes for wrk, one route or a weighted mix of them (bench/profile/README.md).
 --   wrk -s bench/profile/mix.lua http://127.0.0.1:PORT -- ROUTE TOKEN COOKIE ORIGIN [REFRESH,REFRESH,…] [DEPTH]
+--       [CONNECTIONS]
 -- ROUTE is a route name below, "mix", or "mix:a+b" (the mix of routes a and b only); TOKEN an access token of alice (books:write); COOKIE a session cookie
 -- ("sid=…"); ORIGIN an origin the app allows for CORS; then refresh tokens of separate logins, a pool that
 -- `refresh` takes one from and puts the new one of each answer back into (with the pool empty, it sends a
@@ -8,6 +9,8 @@
 --
 -- Writes stay bounded: every book a POST creates is deleted by a later DELETE (the 201's id is remembered),
 -- so the list that GET /api/v1/books and the page render does not grow during a run.
+-- With CONNECTIONS (wrk's -c), done() prints `LATENCY {"count":…,"p50":…,"p99":…}` in µs: the latencies
+-- wrk recorded, its after-the-run correction undone (bench/showcase/wrk/latency.lua says why).
 
 local routes = {}
 local order = {}
@@ -15,6 +18,7 @@ local created = {}
 local pool = {}
 local route = "mix"
 local depth = 1
+connections = 0
 
 local only = nil
 
@@ -37,6 +41,7 @@ function init(args)
   local origin = args[4] or "http://localhost:5173"
   for t in string.gmatch(args[5] or "", "[^,]+") do pool[#pool + 1] = t end
   depth = tonumber(args[6]) or 1
+  connections = tonumber(args[7]) or 0
   local auth = { ["Authorization"] = "Bearer " .. token }
   local body = '{"title":"Solaris","author":"Stanislaw Lem","year":1961}'
   local list = wrk.format("GET", "/api/v1/books", nil, nil)
@@ -112,5 +117,24 @@ function response(status, headers, body)
   elseif status == 200 then
     local t = string.match(body, '"refresh_token":"([^"]+)"')
     if t ~= nil then pool[#pool + 1] = t end
+  end
+end
+
+local here = string.match(debug.getinfo(1, "S").source, "^@(.*/)") or "./"
+local recorded_latency = dofile(here .. "../showcase/wrk/latency.lua")
+local threads = {}
+
+function setup(thread)
+  threads[#threads + 1] = thread
+end
+
+function done(summary, latency, requests)
+  local conns = 0
+  for _, thread in ipairs(threads) do
+    conns = tonumber(thread:get("connections")) or conns
+  end
+  local r = recorded_latency(summary, latency, conns)
+  if r ~= nil then
+    io.write(string.format('LATENCY {"count":%d,"p50":%d,"p99":%d}\n', r.count, r.p50, r.p99))
   end
 end

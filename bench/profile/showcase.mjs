@@ -148,6 +148,26 @@ export async function credentials(base, { logins = 1 } = {}) {
 }
 
 /**
+ * wrk's figures with `p99Ms` of the latencies wrk recorded (mix.lua's `LATENCY` line: wrk's after-the-run
+ * correction undone, see bench/showcase/README.md, "The figures"); wrk's printed p99 stays as `wrkP99Ms`.
+ * Without the line (no latency recorded), `p99Ms` is NaN.
+ *
+ * @example
+ * withRecordedLatency({ p99Ms: 0 }, 'LATENCY {"count":900,"p50":2100,"p99":8450}\n').p99Ms // 8.45
+ */
+export function withRecordedLatency(figures, output) {
+  const m = /^LATENCY (\{.*\})\s*$/m.exec(output)
+  const recorded = m === null ? undefined : JSON.parse(m[1])
+  return {
+    ...figures,
+    wrkP99Ms: figures.p99Ms,
+    p99Ms: recorded === undefined ? Number.NaN : recorded.p99 / 1000,
+    p50Ms: recorded === undefined ? Number.NaN : recorded.p50 / 1000,
+    output,
+  }
+}
+
+/**
  * Runs wrk with `mix.lua` on `route` for `duration` seconds (pinned to `cpu` when given) and parses its report.
  *
  * @example
@@ -163,6 +183,7 @@ export function wrkRoute(
   if (route === 'refresh' && refresh.length > 0) connections = Math.min(connections, refresh.length)
   const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '--latency', '-s', MIX, base]
   args.push('--', route, token, cookie, 'http://localhost:5173', refresh.join(','), String(pipeline))
+  args.push(String(connections))
   const [command, argv] = cpu === undefined ? ['wrk', args] : ['taskset', ['-c', String(cpu), 'wrk', ...args]]
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -178,7 +199,7 @@ export function wrkRoute(
       clearTimeout(timer)
       if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`))
       try {
-        resolve({ ...parseWrk(out), output: out })
+        resolve(withRecordedLatency(parseWrk(out), out))
       } catch (error) {
         reject(error)
       }
