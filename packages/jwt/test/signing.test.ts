@@ -52,6 +52,24 @@ describe('HS access tokens', () => {
     },
   )
 
+  it('each key keeps its own header: apps with different keys in one process never share one', async () => {
+    const first = clientFor(
+      newApp({ secret: undefined, keys: [{ kid: 'one', alg: 'HS256', secret: SECRET }] }),
+    )
+    const second = clientFor(
+      newApp({ secret: undefined, keys: [{ kid: 'two', alg: 'HS512', secret: SECRET.padEnd(64, 'x') }] }),
+    )
+    const a1 = (await loginAs(first)).access_token
+    const b1 = (await loginAs(second)).access_token
+    const a2 = (await loginAs(first)).access_token
+    await first.close()
+    await second.close()
+    expect(parts(a1).header).toEqual({ alg: 'HS256', kid: 'one', typ: 'JWT' })
+    expect(parts(b1).header).toEqual({ alg: 'HS512', kid: 'two', typ: 'JWT' })
+    expect(a2.split('.')[0]).toBe(a1.split('.')[0])
+    expect(a2).not.toBe(a1) // a new jti each time
+  })
+
   it('the default secret signs HS256 tokens without iss or aud, which the guard accepts', async () => {
     const client = clientFor(newApp())
     const { access_token } = await loginAs(client)
