@@ -6,6 +6,7 @@
  * from /proc, all threads), summed over a server's bursts.
  *
  *   node runtimes/side-by-side.mjs --only brisk-deno,hono-deno [--routes /,/json] [--bursts 8] [--burst 1]
+ *   node runtimes/side-by-side.mjs --dir /tmp/bundles --only base-bun,brisk-bun,hono-bun   # an A/B of builds
  *
  * run.mjs measures each server in a window of its own (every route of one server, then the next), which is
  * what its memory and start-up figures need; on a machine other people load at the same time, a few µs
@@ -27,7 +28,9 @@ const USAGE = `Usage: node runtimes/side-by-side.mjs --only a,b[,c…] [--routes
   --routes x,y    scenarios, as in run.mjs (default: every one all of them declare)
   --bursts N      rotations over the servers per route (default 8)
   --burst S       seconds of load per burst (default 1)
-  --connections C wrk connections (default 100)`
+  --connections C wrk connections (default 100)
+  --dir D         the server files' folder (default servers/): e.g. bundles of two builds of Brisk, to compare
+                  a change with its base and with Hono in the same rotation`
 
 /** The time the server gets to close wrk's connections before its CPU time is read (as in run.mjs). */
 const SETTLE_MS = 150
@@ -47,6 +50,7 @@ function options() {
         bursts: { type: 'string', default: '8' },
         burst: { type: 'string', default: '1' },
         connections: { type: 'string', default: '100' },
+        dir: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values
@@ -75,12 +79,13 @@ function options() {
     bursts: whole('bursts'),
     burst: whole('burst'),
     connections: whole('connections'),
+    dir: values.dir,
   }
 }
 
 async function main() {
   const opts = options()
-  const all = await loadServers()
+  const all = await loadServers(opts.dir)
   const servers = opts.only.map((name) => all.find((s) => s.name === name) ?? fail(`no server named ${name}`))
   const allScenarios = await loadScenarios()
   const shared = allScenarios.filter((sc) => servers.every((sv) => sv.scenarios.includes(sc.name)))

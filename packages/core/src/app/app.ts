@@ -381,14 +381,15 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
 
   /**
    * @internal The one way into the app for every entry: match, build the request, run the plan, and hand
-   * the result to the entry. Stays synchronous unless the route is async.
+   * the result to the entry. Stays synchronous unless the route is async. `headers` is `null` when the entry
+   * builds them on first use (its `headers` and `header`); such an entry sends origin-form targets only.
    */
   handle<Raw, R>(
     entry: Entry<Raw, R>,
     raw: Raw,
     method: string,
     url: string,
-    headers: Record<string, string | string[] | undefined>,
+    headers: Record<string, string | string[] | undefined> | null,
     lookup: string = method,
   ): R | Promise<R> {
     const compiled = this.#compiled!
@@ -401,7 +402,7 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
       if (absolute === null) plan = compiled.malformed
       else if (absolute !== undefined) {
         target = absolute.target
-        headers.host = absolute.host
+        if (headers !== null) headers.host = absolute.host
       }
     }
     const mark = target.indexOf('?')
@@ -416,7 +417,15 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
     }
     if (plan !== compiled.malformed) {
       try {
-        const match = compiled.router.find(lookup, path, headers.host as string | undefined)
+        // Without a record (app.fetch builds req.headers on first use), the Host header only if a route needs it.
+        const router = compiled.router
+        const host =
+          headers !== null
+            ? (headers.host as string | undefined)
+            : router.hostBound
+              ? entry.header!(raw, 'host')
+              : undefined
+        const match = router.find(lookup, path, host)
         if (match !== null) {
           plan = match.store
           params = match.params

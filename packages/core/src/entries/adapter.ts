@@ -24,6 +24,22 @@ export interface RequestAdapter<Raw = unknown> {
   remoteAddress(raw: Raw): string | undefined
   /** `https` when the connection itself is TLS, else `http`. */
   protocol(raw: Raw): 'http' | 'https'
+  /**
+   * The request headers as a record with lower-case names, for an entry that hands `app.handle()` no record
+   * (`null`): the request builds it on the first read of `req.headers`, so a handler that reads no header
+   * never pays for the copy (on Bun and Deno, about 0.8 µs per request).
+   */
+  headers?(raw: Raw): Record<string, string | string[] | undefined>
+  /**
+   * One header's value as `req.headers` would hold it (the first, if it were an array), for the headers the
+   * core itself reads, without building the record; needed with `headers`. `host` falls back as `headers` does.
+   */
+  header?(raw: Raw, name: string): string | undefined
+  /**
+   * The whole body as UTF-8 text, with the limits of `readBody`, where the runtime decodes it more cheaply
+   * than `readBody` and a `TextDecoder` would (`Request.text()`).
+   */
+  readText?(raw: Raw, limits: BodyLimits): Promise<string>
 }
 
 /** An entry: an adapter that also knows how to send a result. */

@@ -31,6 +31,7 @@ export interface RequestRoute extends BodyLimits {
 }
 
 const decoder = new TextDecoder()
+const encoder = new TextEncoder()
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
 
 /**
@@ -49,8 +50,6 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   readonly url: string
   /** The path without the query string, not percent-decoded. */
   readonly path: string
-  /** Request headers with lower-case names. */
-  readonly headers: Record<string, string | string[] | undefined>
   /** Path parameters, converted to their declared types (`:id<int>` is a number). */
   params: P
   /** The app that is serving this request. */
@@ -59,11 +58,13 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   readonly #raw: unknown
   readonly #adapter: RequestAdapter
   readonly #route: RequestRoute
+  #headers: Record<string, string | string[] | undefined> | null
   #query: Record<string, string | string[]> | undefined = undefined
   #cookies: Record<string, string> | undefined = undefined
   #ctx: C | undefined = undefined
   #id: string | undefined = undefined
   #bytes: Promise<Uint8Array> | undefined = undefined
+  #text: Promise<string> | undefined = undefined
   #json: Promise<unknown> | undefined = undefined
   #form: Promise<ParsedForm> | undefined = undefined
   #temporary: string[] | null = null
@@ -75,7 +76,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
     method: string,
     url: string,
     path: string,
-    headers: Record<string, string | string[] | undefined>,
+    headers: Record<string, string | string[] | undefined> | null,
     params: P,
     route: RequestRoute,
   ) {
@@ -85,9 +86,26 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
     this.method = method
     this.url = url
     this.path = path
-    this.headers = headers
+    this.#headers = headers
     this.params = params
     this.#route = route
+  }
+
+  /**
+   * Request headers with lower-case names. Entries that have them as a record already (node's) hand it over;
+   * `app.fetch` builds it from the `Request` on first read, so a request whose handler reads none skips the copy.
+   *
+   * @example
+   * const agent = req.headers['user-agent']
+   */
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.#headers ??= this.#adapter.headers!(this.#raw))
+  }
+
+  /** One header as the core reads it (the first value), straight from the entry while no record is built. */
+  #header(name: string): string | undefined {
+    const headers = this.#headers
+    return headers !== null ? headerValue(headers[name]) : this.#adapter.header!(this.#raw, name)
   }
 
   /** The route that matched, with its name, pattern and options; `null` when none did (404, 405). @example req.route?.name */
@@ -106,7 +124,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
 
   /** Cookies sent with the request, parsed on first read. @example req.cookies.theme */
   get cookies(): Record<string, string> {
-    return (this.#cookies ??= parseCookies(headerValue(this.headers.cookie)))
+    return (this.#cookies ??= parseCookies(this.#header('cookie')))
   }
 
   /** Per-request context that plugins and middleware fill; typed where they are registered. @example req.ctx.session */
@@ -117,7 +135,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   /** The request id: a valid `x-request-id` header, else a random UUID made on first read. @example log.info({ id: req.id }) */
   get id(): string {
     if (this.#id === undefined) {
-      const given = headerValue(this.headers['x-request-id'])
+      const given = this.#header('x-request-id')
       this.#id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID()
     }
     return this.#id
@@ -131,7 +149,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   /** `https` or `http`; `X-Forwarded-Proto` counts only with `trustProxy`. @example if (req.protocol === 'https') … */
   get protocol(): 'http' | 'https' {
     if (this.app.trustProxy !== false) {
-      const forwarded = headerValue(this.headers['x-forwarded-proto'])
+      const forwarded = this.#header('x-forwarded-proto')
       if (forwarded !== undefined)
         return forwarded.split(',')[0]!.trim().toLowerCase() === 'https' ? 'https' : 'http'
     }
@@ -140,22 +158,34 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
 
   /** The `Host` header without the port. @example req.hostname // 'shop.example.com' */
   get hostname(): string {
-    const host = headerValue(this.headers.host) ?? ''
+    const host = this.#header('host') ?? ''
     return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!
   }
 
   /** The content type this request prefers among `types` (by `Accept`), or undefined. @example req.accepts(['text/html', 'application/json']) */
   accepts(types: readonly string[]): string | undefined {
-    return preferredType(headerValue(this.headers.accept), types)
+    return preferredType(this.#header('accept'), types)
   }
 
   /** The raw body, read once (413 past the route's body limit). @example const raw = await req.bytes() */
   bytes(): Promise<Uint8Array> {
-    return (this.#bytes ??= this.#adapter.readBody(this.#raw, this.#route))
+    // After a text read the body is gone; its text encodes back to the same bytes (when they were UTF-8).
+    return (this.#bytes ??=
+      this.#text !== undefined
+        ? this.#text.then((text) => encoder.encode(text))
+        : this.#adapter.readBody(this.#raw, this.#route))
   }
 
-  /** The body as UTF-8 text. @example const csv = await req.text() */
-  async text(): Promise<string> {
+  /** The body as UTF-8 text, read once. @example const csv = await req.text() */
+  text(): Promise<string> {
+    return (this.#text ??= this.#readText())
+  }
+
+  async #readText(): Promise<string> {
+    const adapter = this.#adapter
+    // app.fetch lets the runtime decode (Request.text()): cheaper than bytes and a TextDecoder here.
+    if (this.#bytes === undefined && adapter.readText !== undefined)
+      return adapter.readText(this.#raw, this.#route)
     return decoder.decode(await this.bytes())
   }
 
@@ -172,7 +202,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   }
 
   async #readJSON(): Promise<unknown> {
-    const type = mediaType(headerValue(this.headers['content-type']))
+    const type = mediaType(this.#header('content-type'))
     if (!isJSONType(type)) {
       throw new UnsupportedMediaType(
         `Expected a JSON body (application/json), got ${type || 'no content type'}`,
@@ -181,7 +211,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
         },
       )
     }
-    const body = decoder.decode(await this.bytes())
+    const body = await this.text()
     if (body.length === 0) throw new BadRequest('The JSON body is empty', { code: 'BRISK_ERR_JSON_EMPTY' })
     try {
       return parseJSON(body)
@@ -238,7 +268,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
   }
 
   async #readForm(): Promise<ParsedForm> {
-    const raw = headerValue(this.headers['content-type'])
+    const raw = this.#header('content-type')
     const type = mediaType(raw)
     if (type === 'application/x-www-form-urlencoded')
       return { fields: parseQuery(await this.text()), files: Object.create(null) }

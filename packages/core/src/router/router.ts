@@ -206,6 +206,17 @@ export class Router<T> {
   }
 
   /**
+   * Whether some route is bound to a host, i.e. whether `find` reads its `host` argument at all (an entry
+   * that would have to build the Host header for it can skip that when not).
+   *
+   * @example
+   * router.hostBound // false
+   */
+  get hostBound(): boolean {
+    return this.#hostRoutes > 0
+  }
+
+  /**
    * Every registered route in registration order, for route tables and debugging.
    *
    * @example
