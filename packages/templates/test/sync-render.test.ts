@@ -160,6 +160,16 @@ describe('the synchronous render', () => {
     expect((await app.inject({ url: '/twice' })).body).toBe('shared||/twice')
     expect(shared).toEqual({ own: 'shared' })
   })
+
+  it('copies a `__proto__` key of parsed JSON as a spread does, without changing its own prototype', async () => {
+    const folder = tempFolder({ 'page.html': '{{ own }}|{{ x }}' })
+    const parsed = JSON.parse('{"own": "yes", "__proto__": {"x": "from JSON"}}') as Record<string, unknown>
+    const expected = await nunjucksRender(folder, 'page.html', { ...parsed })
+    const app = newApp().use(templates, { folders: [folder] })
+    app.get('/', { template: 'page.html' }, () => parsed)
+    expect((await app.inject({ url: '/' })).body).toBe(expected)
+    expect(({} as { x?: unknown }).x).toBeUndefined()
+  })
 })
 
 describe('errors of the synchronous render', () => {
