@@ -153,17 +153,36 @@ async function answerTokens(
   }
   // Cookie mode: the CSRF token goes in the access token too, so only this server's pair of cookies matches.
   const csrf = randomBase64url(24)
-  const accessToken = await signAccess(config, String(sub), { ...rest, csrf })
+  // Objects built whole, not `{ ...a, more }`: V8 spends microseconds on a spread followed by more properties.
+  const withCsrf: Record<string, unknown> = { ...rest }
+  withCsrf.csrf = csrf
+  const accessToken = await signAccess(config, String(sub), withCsrf)
   const res = json({ csrf_token: csrf }, status)
-  const base = { secure: cookies.secure, sameSite: cookies.sameSite, domain: cookies.domain }
-  res.setCookie(cookies.access, accessToken, { ...base, path: '/', httpOnly: true, maxAge: config.accessTtl })
+  const { secure, sameSite, domain } = cookies
+  res.setCookie(cookies.access, accessToken, {
+    secure,
+    sameSite,
+    domain,
+    path: '/',
+    httpOnly: true,
+    maxAge: config.accessTtl,
+  })
   res.setCookie(cookies.refresh, refreshToken, {
-    ...base,
+    secure,
+    sameSite,
+    domain,
     path: config.cookiePath,
     httpOnly: true,
     maxAge: config.refreshTtl,
   })
-  res.setCookie(cookies.csrf, csrf, { ...base, path: '/', httpOnly: false, maxAge: config.refreshTtl })
+  res.setCookie(cookies.csrf, csrf, {
+    secure,
+    sameSite,
+    domain,
+    path: '/',
+    httpOnly: false,
+    maxAge: config.refreshTtl,
+  })
   return res
 }
 
