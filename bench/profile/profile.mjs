@@ -3,6 +3,7 @@
  * CPU profiles of examples/showcase, one route at a time and the mix (bench/profile/README.md).
  *
  *   node bench/profile/profile.mjs [--routes page,session,…|all] [--duration 5] [--warmup 2] [--connections 50]
+ *                                  [--pipeline 1]
  *                                  [--out DIR] [--entry BUNDLE.mjs] [--top 25]
  *
  * For each route: start the showcase (memory mode, NODE_ENV=production, pinned to core 0), log in, warm up,
@@ -23,6 +24,7 @@ const routes = opt('--routes', 'all') === 'all' ? ROUTES : opt('--routes').split
 const duration = Number(opt('--duration', '5'))
 const warmup = Number(opt('--warmup', '2'))
 const connections = Number(opt('--connections', '50'))
+const pipeline = Number(opt('--pipeline', '1'))
 const top = Number(opt('--top', '25'))
 const entry = opt('--entry') === undefined ? undefined : resolve(opt('--entry'))
 const out = resolve(opt('--out', `/tmp/brisk-profile/${new Date().toISOString().replace(/[:.]/g, '-')}`))
@@ -41,14 +43,14 @@ for (const route of routes) {
         ? { ...creds, refresh: creds.refresh.splice(0, 16) }
         : creds
     if (warmup > 0)
-      await wrkRoute(server.base, route, fresh(route), { duration: warmup, connections, cpu: 1 })
+      await wrkRoute(server.base, route, fresh(route), { duration: warmup, connections, cpu: 1, pipeline })
     await new Promise((r) => setTimeout(r, 300))
     let mark = server.output().length
     server.signal('SIGUSR2')
     await server.waitFor('profile started', mark)
     const load = loadAverage()
     const before = cpuMicros([server.pid])
-    const run = await wrkRoute(server.base, route, fresh(route), { duration, connections, cpu: 1 })
+    const run = await wrkRoute(server.base, route, fresh(route), { duration, connections, cpu: 1, pipeline })
     await new Promise((r) => setTimeout(r, 200))
     const cpu = cpuMicros([server.pid]) - before
     mark = server.output().length
