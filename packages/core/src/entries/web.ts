@@ -87,13 +87,20 @@ function toWebResponse(r: BriskResponse, method: string): Response {
   return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(r.headers) })
 }
 
+/** `Headers` for a response whose only header is its content type, by that type (a few types in an app). */
+const typeOnly = new Map<string, Headers>()
+const TYPE_ONLY_MAX = 64
+
 /**
  * The headers as a `HeadersInit`: the record itself when every value is a string (servers such as
  * `@hono/node-server` write a plain record without building a `Headers`), else name/value pairs, so that each
- * `set-cookie` stays a field of its own.
+ * `set-cookie` stays a field of its own. A lone `content-type` (most text and JSON answers) gets a `Headers`
+ * made once for that type, which `new Response()` copies for less than it parses a record (Bun, Deno).
  */
 function headersInit(headers: Record<string, string | string[]>): HeadersInit {
+  let count = 0
   for (const name in headers) {
+    count++
     if (typeof headers[name] !== 'string') {
       const pairs: [string, string][] = []
       for (const key in headers) {
@@ -103,6 +110,13 @@ function headersInit(headers: Record<string, string | string[]>): HeadersInit {
       }
       return pairs
     }
+  }
+  const type = headers['content-type']
+  if (count === 1 && typeof type === 'string') {
+    let made = typeOnly.get(type)
+    if (made === undefined && typeOnly.size < TYPE_ONLY_MAX)
+      typeOnly.set(type, (made = new Headers({ 'content-type': type })))
+    if (made !== undefined) return made
   }
   return headers as Record<string, string>
 }
