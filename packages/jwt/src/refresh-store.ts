@@ -7,8 +7,13 @@
  * Stores see only SHA-256 hashes of tokens, never the tokens: a copy of the store (a backup, a `MONITOR`)
  * hands out nothing that can be presented.
  */
-import { createHash } from 'node:crypto'
+import * as nodeCrypto from 'node:crypto'
 import { randomBase64url } from './random'
+
+// `crypto.hash` (Node 20.12 and later) hashes in one call, about 0.4 µs against 1.6 for a Hash object's
+// create, update and digest; a refresh hashes two tokens. Read from the namespace: a runtime whose
+// node:crypto lacks it (some Bun and Deno versions) takes the Hash object, with the same result.
+const oneShot = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined
 
 /**
  * What a rotation found. `rotated`: the token was the family's live one and `next` replaced it; `reused`:
@@ -72,5 +77,6 @@ export function newFamilyId(): string {
  * hashToken('abc') // 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0'
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url')
+  if (oneShot !== undefined) return oneShot('sha256', token, 'base64url') as string
+  return nodeCrypto.createHash('sha256').update(token).digest('base64url')
 }

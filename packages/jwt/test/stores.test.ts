@@ -3,6 +3,7 @@
  * store and against a real redis-server. Then what only Redis has: outages (503 within 2 s, verification
  * unaffected) and what it keeps (hashes, never tokens).
  */
+import { createHash } from 'node:crypto'
 import { type RedisServer, startRedisServer } from '@brisk/testing/services'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -136,6 +137,14 @@ describe.each(stores)('%s', (_name, makeStore) => {
     const store = await makeStore()
     expect(await store.rotate(hashToken('nope'), hashToken('next'), 1000)).toEqual({ status: 'invalid' })
     await expect(store.revoke(hashToken('nope'))).resolves.toBeUndefined()
+  })
+})
+
+describe('hashToken', () => {
+  it('is the base64url SHA-256 of the token, the same bytes a Hash object gives', () => {
+    expect(hashToken('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0')
+    const token = 'ł-not-only-ascii-'.repeat(8)
+    expect(hashToken(token)).toBe(createHash('sha256').update(token).digest('base64url'))
   })
 })
 
