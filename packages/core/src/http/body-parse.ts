@@ -2,6 +2,7 @@
  * Low-level helpers for reading request bodies and query strings: safe JSON, urlencoded pairs,
  * byte-size limits and media types.
  */
+import { BadRequest } from './errors'
 
 /**
  * Thrown by {@link parseJSON} when the body would poison prototypes if merged into an object.
@@ -36,6 +37,45 @@ export function parseJSON(text: string): unknown {
     assertNotPoisoned(value)
   }
   return value
+}
+
+const utf8 = new TextDecoder()
+
+/**
+ * A JSON request body: its bytes decoded as UTF-8 (a BOM dropped) and parsed with {@link parseJSONText}.
+ *
+ * @throws {BadRequest} code `'BRISK_ERR_JSON_EMPTY'`, `'BRISK_ERR_JSON_MALFORMED'` or `'BRISK_ERR_JSON_POISONED'`
+ * @example
+ * parseJSONBody(new TextEncoder().encode('{"title":"Dune"}')) // { title: 'Dune' }
+ */
+export function parseJSONBody(bytes: Uint8Array): unknown {
+  return parseJSONText(utf8.decode(bytes))
+}
+
+/**
+ * A JSON request body's text, parsed with {@link parseJSON}; every way it can fail is a 400 with its own code.
+ *
+ * @throws {BadRequest} code `'BRISK_ERR_JSON_EMPTY'`, `'BRISK_ERR_JSON_MALFORMED'` or `'BRISK_ERR_JSON_POISONED'`
+ * @example
+ * parseJSONText('{"title":"Dune"}') // { title: 'Dune' }
+ * parseJSONText('') // throws BadRequest, code 'BRISK_ERR_JSON_EMPTY'
+ */
+export function parseJSONText(text: string): unknown {
+  if (text.length === 0) throw new BadRequest('The JSON body is empty', { code: 'BRISK_ERR_JSON_EMPTY' })
+  try {
+    return parseJSON(text)
+  } catch (error) {
+    const poisoned = (error as { code?: string }).code === 'BRISK_ERR_JSON_POISONED'
+    throw new BadRequest(
+      poisoned
+        ? 'The JSON body has a forbidden key (__proto__ or constructor.prototype)'
+        : 'The body is not valid JSON',
+      {
+        code: poisoned ? 'BRISK_ERR_JSON_POISONED' : 'BRISK_ERR_JSON_MALFORMED',
+        cause: error,
+      },
+    )
+  }
 }
 
 const hasOwn = Object.hasOwn
@@ -190,6 +230,19 @@ export function mediaType(contentType: string | undefined): string {
   if (!contentType) return ''
   const semi = contentType.indexOf(';')
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
+}
+
+/**
+ * Whether a `Content-Type` header names JSON (see {@link isJSONType}); plain `application/json`, what most
+ * clients send, is taken as it is, without a parse.
+ *
+ * @example
+ * isJSONContentType('application/json') // true
+ * isJSONContentType('Application/Problem+JSON; charset=utf-8') // true
+ * isJSONContentType('text/plain') // false
+ */
+export function isJSONContentType(contentType: string | undefined): boolean {
+  return contentType === 'application/json' || isJSONType(mediaType(contentType))
 }
 
 /**

@@ -248,14 +248,28 @@ function begin(exchange: Exchange, { bodyLimit, requestTimeout }: BodyLimits): v
   }
 }
 
-async function readBody(exchange: Exchange, limits: BodyLimits): Promise<Uint8Array> {
+/**
+ * The whole body, now, when it has all arrived and nothing of it has been read (a body in the same packet as
+ * its head, the common case): no await, no chunk array, and no copy of a body that came in one piece. `null`
+ * when it is still arriving; throws {@link PayloadTooLarge} past the route's limit.
+ */
+function wholeBody(exchange: Exchange, limits: BodyLimits): Uint8Array | null {
   begin(exchange, limits)
-  const limit = limits.bodyLimit
-  if (exchange.ended && exchange.failed === null) {
-    const { bytes } = exchange.body
-    if (bytes > limit) throw new PayloadTooLarge(limit) // a chunked body that arrived whole
-    return bytes === 0 ? new Uint8Array(0) : concatChunks(exchange.body.takeAll(), bytes)
+  return exchange.takeWhole(limits.bodyLimit)
+}
+
+function readBody(exchange: Exchange, limits: BodyLimits): Promise<Uint8Array> {
+  let whole: Uint8Array | null
+  try {
+    whole = wholeBody(exchange, limits)
+  } catch (error) {
+    return Promise.reject(error)
   }
+  return whole === null ? readPieces(exchange, limits.bodyLimit) : Promise.resolve(whole)
+}
+
+/** A body still arriving: its pieces as they come, up to `limit` bytes, then in one buffer. */
+async function readPieces(exchange: Exchange, limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   let total = 0
   for (let chunk = await exchange.read(); chunk !== null; chunk = await exchange.read()) {

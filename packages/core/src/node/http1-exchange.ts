@@ -3,7 +3,8 @@
  * and the state of its response. It is the raw value the HTTP/1.1 entry hands to the app.
  */
 import type { Socket } from 'node:net'
-import { BadRequest } from '../http/errors'
+import { concatChunks } from '../entries/adapter'
+import { BadRequest, PayloadTooLarge } from '../http/errors'
 import { BodyQueue } from './body-queue'
 import type { Connection } from './http1-connection'
 import { Framing, type RequestHead } from './http1-parse'
@@ -21,8 +22,8 @@ export class Exchange {
   readonly connection: Connection
   readonly head: RequestHead
   readonly started: number
-  /** Body bytes received and not read yet. */
-  readonly body = new BodyQueue()
+  /** Body bytes received and not read yet; made with the first piece, so a request without a body costs none. */
+  #body: BodyQueue | null = null
   /** Milliseconds the whole request may take to arrive; the route's own value once its handler reads the body. */
   timeout: number
   /** The whole body has arrived (or there is none). */
@@ -55,6 +56,25 @@ export class Exchange {
     return this.connection.socket
   }
 
+  /** Body bytes received and not read yet. */
+  get buffered(): number {
+    return this.#body === null ? 0 : this.#body.bytes
+  }
+
+  /**
+   * The body not read yet, taken now, when all of it has arrived: one piece as it came (a body that arrived
+   * with its head, the common case), else the pieces in one buffer. `null` when the body
+   * is still arriving or cannot be read (then {@link read} says why). A body over `limit` bytes is left unread
+   * and throws {@link PayloadTooLarge}.
+   */
+  takeWhole(limit: number): Uint8Array | null {
+    if (!this.ended || this.failed !== null) return null
+    const bytes = this.buffered
+    if (bytes === 0) return new Uint8Array(0)
+    if (bytes > limit) throw new PayloadTooLarge(limit) // a chunked body that arrived whole
+    return concatChunks(this.#body!.takeAll(), bytes)
+  }
+
   /** The next piece of the body, or `null` at its end; rejects if it cannot be read. */
   async read(): Promise<Buffer | null> {
     if (!this.continued) {
@@ -64,9 +84,10 @@ export class Exchange {
     }
     for (;;) {
       if (this.failed !== null) throw this.failed
-      const piece = this.body.shift()
+      const body = this.#body
+      const piece = body === null ? undefined : body.shift()
       if (piece !== undefined) {
-        if (this.body.bytes < BODY_HIGH_WATER) this.connection.resumeReading()
+        if (body!.bytes < BODY_HIGH_WATER) this.connection.resumeReading()
         return piece
       }
       if (this.ended) return null
@@ -79,8 +100,9 @@ export class Exchange {
   /** @internal Body bytes from the connection. */
   push(piece: Buffer): void {
     if (piece.byteLength === 0) return
-    this.body.push(piece)
-    if (this.body.bytes >= BODY_HIGH_WATER) this.connection.pauseReading()
+    const body = (this.#body ??= new BodyQueue())
+    body.push(piece)
+    if (body.bytes >= BODY_HIGH_WATER) this.connection.pauseReading()
     this.#notify()
   }
 

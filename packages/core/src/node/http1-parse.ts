@@ -135,15 +135,17 @@ for (const name of [
 }
 
 /**
- * Parses a request head: the request line and the header fields, without the blank line that ends them.
+ * Parses a request head: the request line and the header fields, without the blank line that ends them: the
+ * first `length` characters of `text` (the bytes as latin1), which may go on past them (with the body).
  * Throws a {@link HeadError} for anything RFC 9112 does not allow or that could be read two ways.
  *
  * @example
  * parseHead('GET /books?page=2 HTTP/1.1\r\nHost: example.com').url // '/books?page=2'
  */
-export function parseHead(text: string): RequestHead {
-  const lineEnd = text.indexOf('\r\n')
-  const requestLine = lineEnd === -1 ? text : text.slice(0, lineEnd)
+export function parseHead(text: string, length: number = text.length): RequestHead {
+  let lineEnd = text.indexOf('\r\n')
+  if (lineEnd > length) lineEnd = -1
+  const requestLine = lineEnd === -1 ? text.slice(0, length) : text.slice(0, lineEnd)
   const s1 = requestLine.indexOf(' ')
   const s2 = s1 === -1 ? -1 : requestLine.indexOf(' ', s1 + 1)
   if (s2 === -1 || requestLine.indexOf(' ', s2 + 1) !== -1) {
@@ -162,10 +164,10 @@ export function parseHead(text: string): RequestHead {
 
   const headers: Record<string, string | string[]> = {}
   let count = 0
-  let start = lineEnd === -1 ? text.length : lineEnd + 2
-  while (start < text.length) {
+  let start = lineEnd === -1 ? length : lineEnd + 2
+  while (start < length) {
     let end = text.indexOf('\r\n', start)
-    if (end === -1) end = text.length
+    if (end === -1 || end > length) end = length
     if (++count > MAX_HEADER_FIELDS) throw new HeadError(431, 'Too many header fields')
     addField(headers, text, start, end)
     start = end + 2
