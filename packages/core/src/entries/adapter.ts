@@ -18,6 +18,11 @@ export interface BodyLimits {
 export interface RequestAdapter<Raw = unknown> {
   /** Reads the whole body, rejecting with `PayloadTooLarge` past `limits.bodyLimit` bytes. */
   readBody(raw: Raw, limits: BodyLimits): Promise<Uint8Array>
+  /**
+   * The whole body now, synchronously, when it has all arrived and none of it was read; `null` when it is still
+   * arriving (then `readBody`). Throws `PayloadTooLarge` past `limits.bodyLimit`. Brisk's own server has it.
+   */
+  wholeBody?(raw: Raw, limits: BodyLimits): Uint8Array | null
   /** The body as chunks, for handlers that stream it; also stops at `limits.bodyLimit`. */
   bodyStream(raw: Raw, limits: BodyLimits): AsyncIterable<Uint8Array>
   /** The address of the peer that opened the connection, if known. */

@@ -7,10 +7,10 @@ import type { RouteInfo } from '../app/route-info'
 import type { BodyLimits, RequestAdapter } from '../entries/adapter'
 import type { Logger } from '../log/logger'
 import { openNode } from '../node-door'
-import { isJSONType, mediaType, parseJSON, parseQuery } from './body-parse'
+import { isJSONType, mediaType, parseJSONText, parseQuery } from './body-parse'
 import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
-import { BadRequest, HTTPError, PayloadTooLarge, UnsupportedMediaType } from './errors'
+import { HTTPError, PayloadTooLarge, UnsupportedMediaType } from './errors'
 import { type ParsedForm, type ResolvedMultipartLimits, type UploadedFile, uploadLimitOf } from './multipart'
 import { parseWebForm } from './multipart-web'
 import { preferredType } from './negotiate'
@@ -214,7 +214,7 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
         ),
       )
     }
-    return this.text().then(parseBody)
+    return this.text().then(parseJSONText)
   }
 
   /**
@@ -305,25 +305,6 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
 
 function decode(bytes: Uint8Array): string {
   return decoder.decode(bytes)
-}
-
-/** A JSON body's text parsed: 400 when it is empty, malformed or has a poisoned key. */
-function parseBody(body: string): unknown {
-  if (body.length === 0) throw new BadRequest('The JSON body is empty', { code: 'BRISK_ERR_JSON_EMPTY' })
-  try {
-    return parseJSON(body)
-  } catch (error) {
-    const poisoned = (error as { code?: string }).code === 'BRISK_ERR_JSON_POISONED'
-    throw new BadRequest(
-      poisoned
-        ? 'The JSON body has a forbidden key (__proto__ or constructor.prototype)'
-        : 'The body is not valid JSON',
-      {
-        code: poisoned ? 'BRISK_ERR_JSON_POISONED' : 'BRISK_ERR_JSON_MALFORMED',
-        cause: error,
-      },
-    )
-  }
 }
 
 /** The first value of a header that may have been sent more than once. */
