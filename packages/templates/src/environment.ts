@@ -91,8 +91,8 @@ export function compileSources({ env, loader }: BuiltEnvironment, where: string)
  */
 function awaitFilter(value: unknown, callback: Callback): void {
   Promise.resolve(value).then(
-    (resolved) => callback(null, resolved),
-    (error: unknown) => callback(error),
+    (resolved) => resume(callback, null, resolved),
+    (error: unknown) => resume(callback, error),
   )
 }
 
@@ -108,8 +108,32 @@ function callbackFilter(fn: TemplateFilter): (...args: unknown[]) => void {
     const callback = args.pop() as Callback
     // The filter's `this` is the Nunjucks context (`this.ctx`, `this.env`), as for a plain filter.
     ;(fn.apply(this, args as [unknown, ...unknown[]]) as Promise<unknown>).then(
-      (value: unknown) => callback(null, value),
-      (error: unknown) => callback(error),
+      (value: unknown) => resume(callback, null, value),
+      (error: unknown) => resume(callback, error),
     )
+  }
+}
+
+/**
+ * Hands an async filter's outcome to Nunjucks. The callback is the compiled rest of the template: it renders
+ * everything after the filter, and what that throws (`{{ x | slow }}{{ missing() }}`: `missing` is undefined)
+ * is no longer inside the try/catch of the template's root function, which returned long ago. Left alone,
+ * it would reject the promise this runs in, unhandled, and the render would never call back: a request
+ * never answered. So it is given back to the same callback as an error, whose first step hands it to the
+ * template's callback, and from there up to the render's own, which answers it like any render error.
+ *
+ * That calls the filter's callback twice (a value, then an error), the second time only after the first
+ * threw; the error path does nothing but pass the error on, and the render's callback keeps the first
+ * outcome it gets (see `run` in render.ts): once a page was rendered (a macro's body does not wait for its
+ * filters, so its page may be finished before the filter's value arrives), a later error changes nothing.
+ *
+ * @example
+ * promise.then((value) => resume(callback, null, value), (error) => resume(callback, error))
+ */
+function resume(callback: Callback, error: unknown, value?: unknown): void {
+  try {
+    callback(error, value)
+  } catch (thrown) {
+    callback(thrown)
   }
 }
