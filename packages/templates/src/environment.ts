@@ -38,8 +38,13 @@ export function buildEnvironment(settings: Settings, dev: boolean): BuiltEnviron
   })
   env.addFilter('await', awaitFilter, true)
   for (const [name, fn] of Object.entries(settings.filters)) {
-    if (isAsync(fn)) env.addFilter(name, callbackFilter(fn), true)
-    else env.addFilter(name, fn)
+    if (isAsync(fn)) {
+      const filter = callbackFilter(fn)
+      guarded.add(filter)
+      env.addFilter(name, filter, true)
+    } else {
+      env.addFilter(name, fn)
+    }
   }
   for (const [name, fn] of Object.entries(settings.tests)) {
     // addTest is missing from the typings; it is part of Nunjucks' documented API.
@@ -48,6 +53,7 @@ export function buildEnvironment(settings: Settings, dev: boolean): BuiltEnviron
   for (const [name, value] of Object.entries(settings.globals)) env.addGlobal(name, value)
   for (const [name, extension] of Object.entries(settings.extensions)) env.addExtension(name, extension)
   for (const configure of settings.configure) configure(env)
+  guardAddedAsyncFilters(env)
   return { env, loader }
 }
 
@@ -111,6 +117,42 @@ function callbackFilter(fn: TemplateFilter): (...args: unknown[]) => void {
       (value: unknown) => resume(callback, null, value),
       (error: unknown) => resume(callback, error),
     )
+  }
+}
+
+// The async filters whose callback is already called through `resume` (ours).
+const guarded = new WeakSet<object>([awaitFilter])
+
+/**
+ * Async filters that `configure` added with Nunjucks' own `addFilter(name, fn, true)` call Nunjucks back
+ * themselves, from a timer or a promise, where an error thrown by the rest of the template would escape
+ * just as it did from ours (from a timer: an uncaught exception). Their callback goes through `resume`
+ * too, when it comes later; called before the filter returned, it is still inside the template's
+ * try/catch, which knows the line, and is left as it is. Nothing changes for a template without them.
+ */
+function guardAddedAsyncFilters(env: nunjucks.Environment): void {
+  const { asyncFilters, filters } = env as unknown as {
+    asyncFilters: string[]
+    filters: Record<string, (...args: unknown[]) => unknown>
+  }
+  for (const name of asyncFilters) {
+    const fn = filters[name]
+    if (typeof fn !== 'function' || guarded.has(fn)) continue
+    const filter = function (this: unknown, ...args: unknown[]): unknown {
+      const callback = args.pop() as Callback
+      let returned = false
+      args.push((error: unknown, value?: unknown) => {
+        if (returned) resume(callback, error, value)
+        else callback(error, value)
+      })
+      try {
+        return fn.apply(this, args)
+      } finally {
+        returned = true
+      }
+    }
+    guarded.add(filter)
+    filters[name] = filter
   }
 }
 

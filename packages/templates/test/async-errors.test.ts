@@ -69,17 +69,20 @@ const accepts = {
   none: {},
 }
 
-// Every test here fails if anything ends in an unhandled rejection, even one that comes after the answer.
+// Every test here fails if anything ends in an unhandled rejection (or, from a timer, an uncaught
+// exception), even one that comes after the answer.
 let unhandled: unknown[] = []
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
 beforeEach(() => {
   unhandled = []
   process.on('unhandledRejection', onUnhandled)
+  process.on('uncaughtException', onUnhandled)
 })
 afterEach(async () => {
   // Late callbacks (a filter's value arriving after the answer) get a few turns of the event loop to fail.
   await new Promise((resolve) => setTimeout(resolve, 20))
   process.off('unhandledRejection', onUnhandled)
+  process.off('uncaughtException', onUnhandled)
   expect(unhandled.map((reason) => String((reason as Error)?.message ?? reason))).toEqual([])
 })
 
@@ -243,6 +246,64 @@ describe('render() and renderToString() after an async filter', () => {
     expect(ok).toHaveLength(20)
     for (const res of ok) expect(res.body).toBe('<b>X</b>')
     expect(logger.errors).toHaveLength(20)
+  })
+})
+
+describe('async filters added by configure', () => {
+  type Done = (error: unknown, value?: unknown) => void
+
+  it('answer an error after their value like ours, whether they call back from a timer or a promise', async () => {
+    const app = newApp({ dev: true }).use(templates, {
+      folders: [
+        tempFolder({
+          'timer.html': '<p>{{ x | timer }}</p>{{ missing() }}',
+          'promised.html': '<p>{{ x | promised }}</p>{{ missing() }}',
+          'both.html': '{{ x | timer }}{{ x | promised }}',
+        }),
+      ],
+      configure: (env) => {
+        env.addFilter(
+          'timer',
+          (value: unknown, done: Done) => void setTimeout(() => done(null, value), 1),
+          true,
+        )
+        env.addFilter(
+          'promised',
+          (value: unknown, done: Done) => void Promise.resolve(value).then((v) => done(null, v)),
+          true,
+        )
+      },
+    })
+    app.get('/:page', (req) => render(req, (req.params as { page: string }).page, { x: 'X' }))
+    for (const page of ['timer.html', 'promised.html']) {
+      const res = await answered(app.inject({ url: `/${page}` }), page)
+      expect(res.status).toBe(500)
+      expect(res.json()).toMatchObject({
+        code: 'BRISK_ERR_TEMPLATE_RENDER',
+        detail: `Template "${page}" failed at a line Nunjucks does not know: ${missing}`,
+      })
+    }
+    expect((await app.inject({ url: '/both.html' })).body).toBe('XX')
+    await app.close()
+  })
+
+  it('keep the line of an error when they called back before returning', async () => {
+    const app = newApp({ dev: true }).use(templates, {
+      folders: [
+        tempFolder({ 'now.html': '<p>{{ x | now }}</p>{{ missing() }}', 'ok.html': '{{ x | now }}' }),
+      ],
+      configure: (env) => {
+        env.addFilter('now', (value: unknown, done: Done) => done(null, value), true)
+      },
+    })
+    app.get('/:page', (req) => render(req, (req.params as { page: string }).page, { x: 'X' }))
+    const failed = await answered(app.inject({ url: '/now.html' }), '/now.html')
+    expect(failed.status).toBe(500)
+    expect(failed.json<{ detail: string }>().detail).toBe(
+      `Template "now.html" failed at Line 1, Column 31: ${missing}`,
+    )
+    expect((await app.inject({ url: '/ok.html' })).body).toBe('X')
+    await app.close()
   })
 })
 
