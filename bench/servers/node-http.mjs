@@ -10,8 +10,8 @@ import { ROUTES_300 } from './_r300.mjs'
 export const framework = { name: 'node:http', package: 'node:http' }
 export const scenarios = ['text', 'json', 'param', 'echo', 'mw', 'r300']
 
-const TEXT_TYPE = 'text/plain; charset=utf-8'
-const JSON_TYPE = 'application/json; charset=utf-8'
+const TEXT_TYPE = 'text/plain;charset=UTF-8'
+const JSON_TYPE = 'application/json'
 const HELLO_BODY = Buffer.from(HELLO)
 const HELLO_HEAD = ['content-type', TEXT_TYPE, 'content-length', String(HELLO_BODY.length)]
 const NOT_FOUND = Buffer.from('Not Found')

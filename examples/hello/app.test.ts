@@ -10,14 +10,14 @@ describe('hello app', () => {
   it('answers / with text', async () => {
     const res = await client.get('/')
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(res.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(res.text()).toMatch(/^Hello from Brisk!/)
   })
 
   it('greets by name as JSON', async () => {
     const res = await client.get('/hello/Ada%20Lovelace')
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(res.headers.get('content-type')).toBe('application/json')
     expect(res.json()).toEqual({ hello: 'Ada Lovelace' })
     expect(res.request.routeName).toBe('greet')
     expect(app.urlFor('greet', { name: 'Ada' })).toBe('/hello/Ada')

@@ -6,7 +6,7 @@ import { makeFullApp } from './full-app'
 declare const Deno: {
   serve(
     options: { port: number; hostname: string; onListen: (address: { port: number }) => void },
-    handler: (request: Request) => Promise<Response>,
+    handler: (request: Request) => Response | Promise<Response>,
   ): unknown
 }
 

@@ -5,5 +5,5 @@ import { runtimeSuite } from './_suite'
 // Node: every case straight through app.fetch, no socket.
 describe('node: app.fetch', () => {
   const app = makeFullApp()
-  runtimeSuite(() => ({ send: (request) => app.fetch(request), origin: 'http://localhost' }))
+  runtimeSuite(() => ({ send: async (request) => app.fetch(request), origin: 'http://localhost' }))
 })

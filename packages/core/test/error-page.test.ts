@@ -6,7 +6,7 @@ const notFound: ProblemDetails = { title: 'Not Found', status: 404, detail: 'No 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
 const PROBLEM = 'application/problem+json'
 const HTML = 'text/html; charset=utf-8'
-const TEXT = 'text/plain; charset=utf-8'
+const TEXT = 'text/plain;charset=UTF-8'
 
 describe('renderProblem content negotiation', () => {
   it('gives problem+json without Accept, for */*, and for application/json', () => {

@@ -353,14 +353,14 @@ forEachEntry('the default error handler', (make) => {
   it('answers plain text to text/plain', async () => {
     const { app } = failing(false)
     const res = await once(make, app, { url: '/missing', headers: { accept: 'text/plain' } })
-    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8')
+    expect(res.headers['content-type']).toBe('text/plain;charset=UTF-8')
     expect(res.body).toBe('404 Not Found: No book <7>')
   })
 
   for (const [format, accept, type] of [
     ['problem+json', '*/*', 'application/problem+json'],
     ['HTML', BROWSER, 'text/html; charset=utf-8'],
-    ['text', 'text/plain', 'text/plain; charset=utf-8'],
+    ['text', 'text/plain', 'text/plain;charset=UTF-8'],
   ] as const) {
     it(`never shows an unexpected error's message or stack in ${format} outside dev mode, and logs it`, async () => {
       const error = secretError()

@@ -4,8 +4,8 @@ import { Brisk, BriskResponse, empty, html, json, redirect, text } from '../src/
 import { silent } from './_helpers'
 import { forEachEntry, once } from './_matrix'
 
-const JSON_TYPE = 'application/json; charset=utf-8'
-const TEXT_TYPE = 'text/plain; charset=utf-8'
+const JSON_TYPE = 'application/json'
+const TEXT_TYPE = 'text/plain;charset=UTF-8'
 
 /** An app with one GET route answering `/` with what `handler` returns. */
 function answering(handler: () => unknown): Brisk {

@@ -26,8 +26,8 @@ function keeper(): Logger & { errors: unknown[] } {
 }
 
 /** The error a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<BriskError> {
-  const error = await promise.then(
+async function rejection(answer: unknown): Promise<BriskError> {
+  const error = await Promise.resolve(answer).then(
     () => undefined,
     (e: unknown) => e,
   )

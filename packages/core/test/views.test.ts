@@ -63,7 +63,7 @@ forEachEntry('app.view()', (make) => {
       expect([head.status, head.body, head.headers['content-type']]).toEqual([
         200,
         '',
-        'application/json; charset=utf-8',
+        'application/json',
       ])
       const options = await client.request({ method: 'OPTIONS', url: '/books/1' })
       expect(options.status).toBe(204)

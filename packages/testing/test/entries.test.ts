@@ -18,7 +18,7 @@ forEachEntry('forEachEntry()', (make, entry) => {
       body: { title: 'Dune' },
     })
     expect(res.status).toBe(201)
-    expect(res.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(res.headers['content-type']).toBe('application/json')
     expect(res.json()).toEqual({ id: 7, body: { title: 'Dune' }, tag: entry })
   })
 

@@ -115,7 +115,7 @@ describe.each(modes)('matchers in %s mode', (mode) => {
     it('passes on presence, exact value, or a RegExp, case-insensitively', async () => {
       const res = await client().get('/books')
       expect(res).toHaveHeader('Content-Type')
-      expect(res).toHaveHeader('content-type', 'application/json; charset=utf-8')
+      expect(res).toHaveHeader('content-type', 'application/json')
       expect(res).toHaveHeader('content-type', /json/)
       expect(res).not.toHaveHeader('x-powered-by')
       expect(res).not.toHaveHeader('content-type', /html/)
@@ -132,7 +132,7 @@ describe.each(modes)('matchers in %s mode', (mode) => {
       const res = await client().get('/text')
       const message = failure(() => expect(res).toHaveHeader('content-type', /json/))
       expect(message).toMatch(
-        /^expected GET \/text to have header content-type matching \/json\/, got "text\/plain; charset=utf-8"\nheaders: .*content-type/,
+        /^expected GET \/text to have header content-type matching \/json\/, got "text\/plain;charset=UTF-8"\nheaders: .*content-type/,
       )
       expect(message).toContain('body: plain words')
       expect(failure(() => expect(res).toHaveHeader('ETag'))).toMatch(

@@ -359,12 +359,20 @@ export class Brisk<E extends Env = {}> extends RouteScope<E> implements RequestH
    * `beforeStart` listener throws, or the runtime lacks what `app.static()` needs), that call and every later
    * one reject with the start's error, and no request is served.
    *
+   * Like Hono's, it gives the `Response` itself when the route answered without waiting (Bun, Deno and Workers
+   * then skip a promise turn), else a promise of it: `await` it either way.
+   *
    * @example
    * const res = await app.fetch(new Request('http://localhost/books/1'))
    */
-  async fetch(request: Request): Promise<Response> {
-    if (this.#started === null || this.#compiled === null || this.#startFailed) await this.start()
-    return fetchRequest(this, request)
+  fetch(request: Request): Response | Promise<Response> {
+    if (this.#started === null || this.#compiled === null || this.#startFailed)
+      return this.start().then(() => fetchRequest(this, request))
+    try {
+      return fetchRequest(this, request)
+    } catch (error) {
+      return Promise.reject(error) // a failure is a rejection, as it was when fetch was async
+    }
   }
 
   /**

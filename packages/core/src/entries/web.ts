@@ -5,7 +5,7 @@
 import type { Brisk } from '../app/app'
 import { PayloadTooLarge } from '../http/errors'
 import type { BriskRequest } from '../http/request'
-import type { BriskResponse } from '../http/response'
+import { type BriskResponse, contentTypes } from '../http/response'
 import { responseFor } from '../plan/chain'
 import type { Fallback } from '../plan/route-plan'
 import { type BodyLimits, concatChunks, type Entry } from './adapter'
@@ -84,18 +84,32 @@ const NO_BODY = new Set([101, 204, 205, 304])
  */
 function toWebResponse(r: BriskResponse, method: string): Response {
   const body = method === 'HEAD' || NO_BODY.has(r.status) ? null : r.body
-  return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(r.headers) })
+  const headers = r.headers
+  // A 200 string with only the default text type is what `new Response(string)` makes by itself, and Deno
+  // and Bun answer such a Response without reading any headers from JavaScript.
+  if (r.status === 200 && typeof body === 'string' && headers['content-type'] === TEXT_TYPE && onlyType(headers))
+    return new Response(body)
+  return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(headers) })
 }
 
-/** `Headers` for a response whose only header is its content type, by that type (a few types in an app). */
-const typeOnly = new Map<string, Headers>()
+const TEXT_TYPE = contentTypes.text
+
+/** Whether `content-type` is the only header. */
+function onlyType(headers: Record<string, string | string[]>): boolean {
+  for (const name in headers) if (name !== 'content-type') return false
+  return true
+}
+
+/** `{ 'content-type': type }` made once per type (a few in an app), for responses with no other header. */
+const typeOnly = new Map<string, Record<string, string>>()
 const TYPE_ONLY_MAX = 64
 
 /**
  * The headers as a `HeadersInit`: the record itself when every value is a string (servers such as
  * `@hono/node-server` write a plain record without building a `Headers`), else name/value pairs, so that each
- * `set-cookie` stays a field of its own. A lone `content-type` (most text and JSON answers) gets a `Headers`
- * made once for that type, which `new Response()` copies for less than it parses a record (Bun, Deno).
+ * `set-cookie` stays a field of its own. A lone `content-type` gets a record made once for that type: a plain
+ * one-key record of `application/json` or `text/plain` is what Deno's `Response` takes by its fast path (a
+ * `Headers` object is not), and it is copied, never kept, so sharing it is safe.
  */
 function headersInit(headers: Record<string, string | string[]>): HeadersInit {
   let count = 0
@@ -114,8 +128,7 @@ function headersInit(headers: Record<string, string | string[]>): HeadersInit {
   const type = headers['content-type']
   if (count === 1 && typeof type === 'string') {
     let made = typeOnly.get(type)
-    if (made === undefined && typeOnly.size < TYPE_ONLY_MAX)
-      typeOnly.set(type, (made = new Headers({ 'content-type': type })))
+    if (made === undefined && typeOnly.size < TYPE_ONLY_MAX) typeOnly.set(type, (made = { 'content-type': type }))
     if (made !== undefined) return made
   }
   return headers as Record<string, string>

@@ -20,12 +20,12 @@ const OFFERS = ['application/problem+json', 'application/json', 'text/html', 'te
 
 const PROBLEM_JSON = 'application/problem+json'
 const HTML = 'text/html; charset=utf-8'
-const TEXT = 'text/plain; charset=utf-8'
+const TEXT = 'text/plain;charset=UTF-8'
 
 /**
  * The body and content-type for an error, chosen by the Accept header:
  * `application/problem+json` (RFC 9457), `text/html; charset=utf-8` or
- * `text/plain; charset=utf-8`.
+ * `text/plain;charset=UTF-8`.
  *
  * No Accept, `*\/*`, `application/json`, or an Accept that matches none of these, gives
  * problem+json. A browser's Accept (`text/html,...,*\/*;q=0.8`) gives HTML. The stack, when
@@ -35,7 +35,7 @@ const TEXT = 'text/plain; charset=utf-8'
  * @param stack only pass this in development: it is sent to the client verbatim
  * @example
  * renderProblem({ title: 'Not Found', status: 404, detail: 'No route for /x' }, 'text/plain')
- * // { contentType: 'text/plain; charset=utf-8', body: '404 Not Found: No route for /x' }
+ * // { contentType: 'text/plain;charset=UTF-8', body: '404 Not Found: No route for /x' }
  */
 export function renderProblem(
   problem: ProblemDetails,
