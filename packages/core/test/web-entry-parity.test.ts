@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { Brisk, type BriskRequest } from '../src/index'
+import { Brisk, type BriskRequest, BriskResponse, html, text } from '../src/index'
 import { entryNames, makeClient, type Sent } from './_matrix'
 
 type Seen = Record<string, unknown>
@@ -328,6 +328,59 @@ describe('app.fetch: response headers', () => {
     expect(more.headers.get('x-more')).toBe('1')
     expect(more.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(await second.text()).toBe('hi')
+    await app.close()
+  })
+})
+
+describe('app.fetch: what it returns', () => {
+  it('gives the Response itself for a route that answered at once, a promise otherwise, and rejects on failure', async () => {
+    const app = new Brisk()
+    app.get('/now', () => 'now')
+    app.get('/later', async () => 'later')
+    app.get('/bad', () => new BriskResponse('x', 200, { 'bad name': 'v' }))
+    const first = app.fetch(new Request('http://localhost/now'))
+    expect(first).toBeInstanceOf(Promise) // the first call starts the app
+    expect(await (await first).text()).toBe('now')
+    const now = app.fetch(new Request('http://localhost/now'))
+    expect(now).toBeInstanceOf(Response)
+    expect(await (now as Response).text()).toBe('now')
+    const later = app.fetch(new Request('http://localhost/later'))
+    expect(later).toBeInstanceOf(Promise)
+    expect(await (await later).text()).toBe('later')
+    // The runtime refuses the header name when the Response is made: a rejection, as from an async fetch.
+    const bad = app.fetch(new Request('http://localhost/bad'))
+    expect(bad).toBeInstanceOf(Promise)
+    await expect(bad).rejects.toThrow(TypeError)
+    await app.close()
+  })
+
+  it('sends the same status, type and body for the shapes it hands the runtime as is, HEAD included', async () => {
+    const app = new Brisk()
+    app.get('/text', () => 'plain')
+    app.get('/json', () => ({ ok: true }))
+    app.get('/created', () => text('made', 201))
+    app.get('/html', () => html('<p>hi</p>'))
+    const cases: [string, string, number, string, string][] = [
+      ['GET', '/text', 200, 'text/plain;charset=UTF-8', 'plain'],
+      ['HEAD', '/text', 200, 'text/plain;charset=UTF-8', ''],
+      ['GET', '/json', 200, 'application/json', '{"ok":true}'],
+      ['HEAD', '/json', 200, 'application/json', ''],
+      ['GET', '/created', 201, 'text/plain;charset=UTF-8', 'made'],
+      ['GET', '/html', 200, 'text/html; charset=utf-8', '<p>hi</p>'],
+    ]
+    for (const [method, path, status, type, body] of cases) {
+      const res = await app.fetch(new Request(`http://localhost${path}`, { method }))
+      const inject = await app.inject({ method, url: path })
+      expect([res.status, res.headers.get('content-type'), await res.text()], `${method} ${path}`).toEqual([
+        status,
+        type,
+        body,
+      ])
+      expect(
+        [inject.status, inject.headers['content-type'], inject.body],
+        `inject ${method} ${path}`,
+      ).toEqual([status, type, body])
+    }
     await app.close()
   })
 })

@@ -548,23 +548,21 @@ async function untrack(app: Brisk<any>): Promise<void> {
   ;(await openNode('listen')).untrackSignals(app)
 }
 
-async function respondLater<Raw, R>(
+function respondLater<Raw, R>(
   entry: Entry<Raw, R>,
   raw: Raw,
   req: BriskRequest<any, any>,
   plan: RoutePlan,
   pending: Promise<unknown>,
 ): Promise<R> {
-  let result: unknown
-  try {
-    result = await pending
-  } catch (error) {
-    result = plan.fallback(error, req) // the runner handles errors itself; this is a last guard
+  const send = (result: unknown): R | Promise<R> => {
+    const sent = entry.respond(raw, req, result, plan.fallback)
+    // Only async routes can have read a body, so only they can have left temporary files behind.
+    req.cleanup()
+    return sent
   }
-  const sent = entry.respond(raw, req, result, plan.fallback)
-  // Only async routes can have read a body, so only they can have left temporary files behind.
-  req.cleanup()
-  return sent
+  // The runner handles errors itself; the second callback is a last guard.
+  return pending.then(send, (error) => send(plan.fallback(error, req)))
 }
 
 function seal(scope: Scope<any>): void {

@@ -7,7 +7,7 @@ import type { RouteInfo } from '../app/route-info'
 import type { BodyLimits, RequestAdapter } from '../entries/adapter'
 import type { Logger } from '../log/logger'
 import { openNode } from '../node-door'
-import { isJSONType, mediaType, parseJSONText, parseQuery } from './body-parse'
+import { isJSONContentType, mediaType, parseJSONText, parseQuery } from './body-parse'
 import { clientIp, type TrustProxy } from './client-ip'
 import { parseCookies } from './cookies'
 import { HTTPError, PayloadTooLarge, UnsupportedMediaType } from './errors'
@@ -203,8 +203,9 @@ export class BriskRequest<P = Record<string, unknown>, C extends object = {}> {
 
   // Not async: one promise for the text and one for its parse (each async layer costs a promise and a turn).
   #readJSON(): Promise<unknown> {
-    const type = mediaType(this.#header('content-type'))
-    if (!isJSONType(type)) {
+    const contentType = this.#header('content-type')
+    if (!isJSONContentType(contentType)) {
+      const type = mediaType(contentType)
       return Promise.reject(
         new UnsupportedMediaType(
           `Expected a JSON body (application/json), got ${type || 'no content type'}`,

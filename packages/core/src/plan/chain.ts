@@ -67,15 +67,15 @@ async function resumePre(
   return runPre(plan, req, next)
 }
 
-async function settle(plan: RoutePlan, req: Req, pending: Promise<unknown>): Promise<unknown> {
-  let out: unknown
-  try {
-    out = await pending
-  } catch (error) {
-    return recover(plan, req, error)
-  }
-  if (out instanceof Failure) return recover(plan, req, out.error)
-  return plan.post === null ? out : startPost(plan, req, out)
+// `then`, not an async function: on Deno's server the async form cost about 0.5 µs more per async route.
+function settle(plan: RoutePlan, req: Req, pending: Promise<unknown>): Promise<unknown> {
+  return pending.then(
+    (out) => {
+      if (out instanceof Failure) return recover(plan, req, out.error)
+      return plan.post === null ? out : startPost(plan, req, out)
+    },
+    (error) => recover(plan, req, error),
+  )
 }
 
 /** Response middleware needs a response object; a result that cannot become one (a BigInt) is an error. */
