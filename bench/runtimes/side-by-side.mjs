@@ -131,8 +131,11 @@ async function main() {
         `${scenario.label.padEnd(42)} ${servers.map((s, i) => `${s.name} ${formatUs(us[i])}`).join('  ')}`,
       )
     }
-    const head = ['route', ...servers.map((s) => `${s.title} µs/req (bursts min–max)`)]
-    head.push(...servers.slice(1).map((s) => `${s.title} ÷ ${servers[0].title}`))
+    // Two builds of one framework (--dir) share a title: the file name tells their columns apart.
+    const title = (s) =>
+      servers.filter((o) => o.title === s.title).length > 1 ? `${s.title} [${s.name}]` : s.title
+    const head = ['route', ...servers.map((s) => `${title(s)} µs/req (bursts min–max)`)]
+    head.push(...servers.slice(1).map((s) => `${title(s)} ÷ ${title(servers[0])}`))
     const line = (cells) => `| ${cells.join(' | ')} |`
     const out = [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:')))]
     for (const { scenario, us, sums } of rows) {

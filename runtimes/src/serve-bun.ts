@@ -4,7 +4,11 @@
 import { makeFullApp } from './full-app'
 
 declare const Bun: {
-  serve(options: { port: number; hostname: string; fetch: (request: Request) => Response | Promise<Response> }): {
+  serve(options: {
+    port: number
+    hostname: string
+    fetch: (request: Request) => Response | Promise<Response>
+  }): {
     port: number
   }
 }

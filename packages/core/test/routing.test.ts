@@ -105,13 +105,7 @@ forEachEntry('handler results', (make, entry) => {
       'application/json',
       '{"a":1,"b":[true,null]}',
     ],
-    [
-      'an array as JSON',
-      () => [1, 'two', { three: 3 }],
-      200,
-      'application/json',
-      '[1,"two",{"three":3}]',
-    ],
+    ['an array as JSON', () => [1, 'two', { three: 3 }], 200, 'application/json', '[1,"two",{"three":3}]'],
     ['a string as text/plain', () => 'héllo', 200, 'text/plain;charset=UTF-8', 'héllo'],
     [
       'bytes as application/octet-stream',
@@ -120,13 +114,7 @@ forEachEntry('handler results', (make, entry) => {
       'application/octet-stream',
       'hi',
     ],
-    [
-      'json() with a status',
-      () => json({ created: true }, 201),
-      201,
-      'application/json',
-      '{"created":true}',
-    ],
+    ['json() with a status', () => json({ created: true }, 201), 201, 'application/json', '{"created":true}'],
     ['text() with headers', () => text('plain', { status: 202 }), 202, 'text/plain;charset=UTF-8', 'plain'],
     ['html()', () => html('<h1>Hi</h1>'), 200, 'text/html; charset=utf-8', '<h1>Hi</h1>'],
     [
@@ -461,11 +449,7 @@ forEachEntry('HEAD', (make) => {
       { method: 'HEAD', url: '/json' },
       { method: 'HEAD', url: '/web' },
     ])
-    expect([a!.status, a!.body, a!.headers['content-type']]).toEqual([
-      200,
-      '',
-      'application/json',
-    ])
+    expect([a!.status, a!.body, a!.headers['content-type']]).toEqual([200, '', 'application/json'])
     expect([b!.status, b!.body, b!.headers['x-web']]).toEqual([200, '', 'yes'])
   })
 

@@ -60,11 +60,7 @@ forEachEntry('app.view()', (make) => {
     const client = await make(app)
     try {
       const head = await client.request({ method: 'HEAD', url: '/books/1' })
-      expect([head.status, head.body, head.headers['content-type']]).toEqual([
-        200,
-        '',
-        'application/json',
-      ])
+      expect([head.status, head.body, head.headers['content-type']]).toEqual([200, '', 'application/json'])
       const options = await client.request({ method: 'OPTIONS', url: '/books/1' })
       expect(options.status).toBe(204)
       expect(options.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, POST')
