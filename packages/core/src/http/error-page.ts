@@ -4,6 +4,7 @@
  */
 
 import { preferredType } from './negotiate'
+import { contentTypes } from './response'
 
 /** An RFC 9457 problem details object; extra members are extensions. */
 export interface ProblemDetails {
@@ -19,8 +20,8 @@ export interface ProblemDetails {
 const OFFERS = ['application/problem+json', 'application/json', 'text/html', 'text/plain'] as const
 
 const PROBLEM_JSON = 'application/problem+json'
-const HTML = 'text/html; charset=utf-8'
-const TEXT = 'text/plain;charset=UTF-8'
+const HTML = contentTypes.html
+const TEXT = contentTypes.text
 
 /**
  * The body and content-type for an error, chosen by the Accept header:
