@@ -90,25 +90,25 @@ const NO_BODY = new Set([101, 204, 205, 304])
  */
 function toWebResponse(r: BriskResponse, method: string): Response {
   const body = method === 'HEAD' || NO_BODY.has(r.status) ? null : r.body
-  const headers = r.headers
+  const type = loneType(r.headers)
+  if (type === undefined)
+    return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(r.headers) })
   // A 200 string with only the default text type is what `new Response(string)` makes by itself, and Deno
   // and Bun answer such a Response without reading any headers from JavaScript.
-  if (
-    r.status === 200 &&
-    typeof body === 'string' &&
-    headers['content-type'] === TEXT_TYPE &&
-    onlyType(headers)
-  )
-    return new Response(body)
-  return new Response(body as BodyInit | null, { status: r.status, headers: headersInit(headers) })
+  if (type === TEXT_TYPE && r.status === 200 && typeof body === 'string') return new Response(body)
+  return new Response(body as BodyInit | null, { status: r.status, headers: typeOnlyInit(type) })
 }
 
 const TEXT_TYPE = contentTypes.text
 
-/** Whether `content-type` is the only header. */
-function onlyType(headers: Record<string, string | string[]>): boolean {
-  for (const name in headers) if (name !== 'content-type') return false
-  return true
+/** The content type when it is the only header (most text and JSON answers), else undefined. */
+function loneType(headers: Record<string, string | string[]>): string | undefined {
+  let type: string | string[] | undefined
+  for (const name in headers) {
+    if (name !== 'content-type' || type !== undefined) return undefined
+    type = headers[name]
+  }
+  return typeof type === 'string' ? type : undefined
 }
 
 /** `{ 'content-type': type }` made once per type (a few in an app), for responses with no other header. */
@@ -116,16 +116,26 @@ const typeOnly = new Map<string, Record<string, string>>()
 const TYPE_ONLY_MAX = 64
 
 /**
- * The headers as a `HeadersInit`: the record itself when every value is a string (servers such as
- * `@hono/node-server` write a plain record without building a `Headers`), else name/value pairs, so that each
- * `set-cookie` stays a field of its own. A lone `content-type` gets a record made once for that type: a plain
+ * The init of a response whose only header is its content type: a record made once for that type. A plain
  * one-key record of `application/json` or `text/plain` is what Deno's `Response` takes by its fast path (a
  * `Headers` object is not), and it is copied, never kept, so sharing it is safe.
  */
+function typeOnlyInit(type: string): Record<string, string> {
+  let made = typeOnly.get(type)
+  if (made === undefined) {
+    made = { 'content-type': type }
+    if (typeOnly.size < TYPE_ONLY_MAX) typeOnly.set(type, made)
+  }
+  return made
+}
+
+/**
+ * The headers as a `HeadersInit`: the record itself when every value is a string (servers such as
+ * `@hono/node-server` write a plain record without building a `Headers`), else name/value pairs, so that each
+ * `set-cookie` stays a field of its own.
+ */
 function headersInit(headers: Record<string, string | string[]>): HeadersInit {
-  let count = 0
   for (const name in headers) {
-    count++
     if (typeof headers[name] !== 'string') {
       const pairs: [string, string][] = []
       for (const key in headers) {
@@ -135,13 +145,6 @@ function headersInit(headers: Record<string, string | string[]>): HeadersInit {
       }
       return pairs
     }
-  }
-  const type = headers['content-type']
-  if (count === 1 && typeof type === 'string') {
-    let made = typeOnly.get(type)
-    if (made === undefined && typeOnly.size < TYPE_ONLY_MAX)
-      typeOnly.set(type, (made = { 'content-type': type }))
-    if (made !== undefined) return made
   }
   return headers as Record<string, string>
 }
